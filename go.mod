@@ -2,6 +2,8 @@ module github.com/goslo/goslo
 
 go 1.26
 
-require go.uber.org/goleak v1.3.0
-
-require github.com/google/go-cmp v0.7.0 // indirect
+require (
+	github.com/google/go-cmp v0.7.0
+	go.uber.org/goleak v1.3.0
+	go.yaml.in/yaml/v3 v3.0.6
+)
