@@ -36,13 +36,13 @@ func TestPyWrapTable(t *testing.T) {
 
 func TestPySplitLines(t *testing.T) {
 	tests := map[string][]string{
-		"":          nil,
-		"a":         {"a"},
-		"a\n":       {"a"},
-		"a\n\nb":    {"a", "", "b"},
-		"a\r\nb\rc": {"a", "b", "c"},
-		"a\vb\fc":   {"a", "b", "c"},
-		"a\u2028b":  {"a", "b"},
+		"":           nil,
+		"a":          {"a"},
+		"a\n":        {"a"},
+		"a\n\nb":     {"a", "", "b"},
+		"a\r\nb\rc":  {"a", "b", "c"},
+		"a\vb\fc":    {"a", "b", "c"},
+		"a\u2028b":   {"a", "b"},
 		"a\x1cb\n\n": {"a", "b", ""},
 	}
 	for in, want := range tests {
