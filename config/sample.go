@@ -34,11 +34,13 @@ type SampleOptions struct {
 	// Format is SampleINI ("" too), SampleJSON or SampleYAML.
 	Format SampleFormat
 
-	// OutputFile and ConfigFiles are only recorded in the
+	// OutputFile, ConfigFiles and Namespaces are only recorded in the
 	// generator_options of the JSON and YAML formats, as oslo records its
-	// own settings there.
+	// own settings there; nil Namespaces means the names of the listed
+	// namespaces.
 	OutputFile  string
 	ConfigFiles []string
+	Namespaces  []string
 }
 
 // osloWrapWidth is the --wrap-width value oslo would have for so.

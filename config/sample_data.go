@@ -77,6 +77,12 @@ func machineReadable(groups []*sampleGroup, nss []NamespaceOpts, so SampleOption
 	for i, ns := range nss {
 		nsNames[i] = ns.Namespace
 	}
+	if so.Namespaces != nil {
+		nsNames = make([]any, len(so.Namespaces))
+		for i, n := range so.Namespaces {
+			nsNames[i] = n
+		}
+	}
 	format := so.Format
 	if format == "" {
 		format = SampleINI
