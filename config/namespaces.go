@@ -181,33 +181,39 @@ func sampleGroupName(name string) string {
 	return strings.ToLower(name)
 }
 
-// cleanupOpts is oslo's _cleanup_opts: within a namespace, groups of the
-// same (normalised) name merge and an option listed again by dest replaces
-// the earlier one in its place.
+// cleanupOpts is oslo's _cleanup_opts: within a namespace, the listings
+// of the same group merge and an option listed again by dest replaces the
+// earlier one in its place. As oslo keys groups by the object listed (a
+// name, or an OptGroup), a group listed once by bare name and once with
+// its description stays two listings (a sample shows it twice).
 func cleanupOpts(in []NamespaceOpts) []NamespaceOpts {
 	out := make([]NamespaceOpts, 0, len(in))
 	for _, ns := range in {
 		var groups []GroupOpts
-		gidx := map[string]int{}
-		dests := map[string]map[string]int{}
+		gidx := map[Group]int{}
+		var dests []map[string]int
 		for _, g := range ns.Groups {
+			// An empty name is oslo's None: [DEFAULT], but listed apart
+			// from a group named DEFAULT.
+			key := g.Group
+			if key.Name != "" {
+				key.Name = sampleGroupName(key.Name)
+			}
 			g.Group.Name = sampleGroupName(g.Group.Name)
-			i, ok := gidx[g.Group.Name]
+			i, ok := gidx[key]
 			if !ok {
 				i = len(groups)
-				gidx[g.Group.Name] = i
+				gidx[key] = i
 				groups = append(groups, GroupOpts{Group: g.Group})
-				dests[g.Group.Name] = map[string]int{}
-			} else if hasGroupInfo(g.Group) {
-				groups[i].Group = g.Group
+				dests = append(dests, map[string]int{})
 			}
 			for _, o := range g.Opts {
 				dest := optDestOf(o)
-				if j, dup := dests[g.Group.Name][dest]; dup {
+				if j, dup := dests[i][dest]; dup {
 					groups[i].Opts[j] = o
 					continue
 				}
-				dests[g.Group.Name][dest] = len(groups[i].Opts)
+				dests[i][dest] = len(groups[i].Opts)
 				groups[i].Opts = append(groups[i].Opts, o)
 			}
 		}

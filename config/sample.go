@@ -77,6 +77,7 @@ type sampleGroup struct {
 // sampleGroups is oslo's _get_groups: DEFAULT first (always present), then
 // the groups in the order they were first listed.
 func sampleGroups(nss []NamespaceOpts) ([]*sampleGroup, error) {
+	nss = cleanupOpts(nss)
 	groups := []*sampleGroup{{name: DefaultGroup}}
 	idx := map[string]*sampleGroup{DefaultGroup: groups[0]}
 	for _, ns := range nss {

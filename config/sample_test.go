@@ -248,3 +248,37 @@ func TestWriteSampleErrors(t *testing.T) {
 		t.Errorf("unknown namespace: err = %v", err)
 	}
 }
+
+// TestWriteSampleCleansListing checks that WriteSample cleans a listing
+// that did not go through ListOpts as oslo's generator does: a group
+// listed by name and again with its description is shown twice (oslo keys
+// them by the object listed), an option listed twice in one listing keeps
+// its first place and its last definition, and an empty group name is
+// [DEFAULT]. The expected text is oslo-config-generator's for the same
+// listing.
+func TestWriteSampleCleansListing(t *testing.T) {
+	first := &config.Opt[int]{Name: "a", Default: 1, Help: "First."}
+	again := &config.Opt[int]{Name: "a", Default: 3, Help: "Again."}
+	second := &config.Opt[int]{Name: "a", Default: 2, Help: "Second."}
+	other := &config.Opt[bool]{Name: "b", Default: true, Help: "Other."}
+	d1 := &config.Opt[int]{Name: "d1", Default: 1, Help: "D1."}
+	d2 := &config.Opt[int]{Name: "d2", Default: 2, Help: "D2."}
+	nss := []config.NamespaceOpts{{Namespace: "ns", Groups: []config.GroupOpts{
+		{Opts: []config.Option{d1}},
+		{Group: config.Group{Name: "default"}, Opts: []config.Option{d2}},
+		{Group: config.Group{Name: "Grp"}, Opts: []config.Option{first, other}},
+		{Group: config.Group{Name: "grp", Help: "The group."}, Opts: []config.Option{second}},
+		{Group: config.Group{Name: "grp"}, Opts: []config.Option{again}},
+	}}}
+	var b bytes.Buffer
+	if err := config.WriteSample(&b, nss, config.SampleOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	from := "\n#\n# From ns\n#\n"
+	want := "[DEFAULT]\n" + from + "\n# D1. (integer value)\n#d1 = 1\n" + from + "\n# D2. (integer value)\n#d2 = 2\n" +
+		"\n\n[grp]\n# The group.\n" + from + "\n# Again. (integer value)\n#a = 3\n\n# Other. (boolean value)\n#b = true\n" +
+		from + "\n# Second. (integer value)\n#a = 2\n"
+	if d := cmp.Diff(want, b.String()); d != "" {
+		t.Errorf("(-want +got):\n%s", d)
+	}
+}
