@@ -286,8 +286,8 @@ const (
 )
 
 type workerInfo struct {
-	gen, index     string
-	death, status  *os.File
+	gen, index    string
+	death, status *os.File
 }
 
 func workerFromEnv() *workerInfo {

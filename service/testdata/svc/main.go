@@ -20,12 +20,12 @@ import (
 )
 
 var (
-	listen   = &config.Opt[string]{Name: "listen", Default: "127.0.0.1:0"}
-	workers  = &config.Opt[int]{Name: "workers", Default: 1}
-	method   = &config.Opt[string]{Name: "restart_method", Default: "reload"}
-	greeting = &config.Opt[string]{Name: "greeting", Default: "hello", Mutable: true}
-	banner   = &config.Opt[string]{Name: "banner", Default: "one"}
-	portFile = &config.Opt[string]{Name: "port_file"}
+	listen    = &config.Opt[string]{Name: "listen", Default: "127.0.0.1:0"}
+	workers   = &config.Opt[int]{Name: "workers", Default: 1}
+	method    = &config.Opt[string]{Name: "restart_method", Default: "reload"}
+	greeting  = &config.Opt[string]{Name: "greeting", Default: "hello", Mutable: true}
+	banner    = &config.Opt[string]{Name: "banner", Default: "one"}
+	portFile  = &config.Opt[string]{Name: "port_file"}
 	failStart = &config.Opt[bool]{Name: "fail_start", Default: false}
 )
 
