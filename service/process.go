@@ -11,6 +11,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/goslo/goslo/config"
 )
 
 // processLauncher is oslo's ProcessLauncher for a runtime that cannot
@@ -41,6 +45,7 @@ type child struct {
 	started  time.Time
 	ready    bool
 	retiring bool // told to stop: not respawned
+	hup      bool // a SIGHUP to forward once it is ready
 }
 
 type childEvent struct {
@@ -94,8 +99,14 @@ func (p *processLauncher) startWorker(index int) (int, error) {
 		return 0, err
 	}
 	defer statusW.Close()
+	snap, err := p.configSnapshot()
+	if err != nil {
+		statusR.Close()
+		return 0, err
+	}
+	defer snap.Close()
 	keys, socks := listenerFiles()
-	files := []*os.File{os.Stdin, os.Stdout, os.Stderr, p.deathR, statusW}
+	files := []*os.File{os.Stdin, os.Stdout, os.Stderr, p.deathR, statusW, snap}
 	var listen []string
 	for i, k := range keys {
 		files = append(files, socks[i])
@@ -106,6 +117,7 @@ func (p *processLauncher) startWorker(index int) (int, error) {
 		envWorkerFDs+"=3,4",
 		envWorkerMeth+"="+p.method,
 		envListen+"="+strings.Join(listen, ";"),
+		config.SnapshotEnv+"=5",
 	)
 	proc, err := os.StartProcess(exe, os.Args, &os.ProcAttr{Env: env, Files: files,
 		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}})
@@ -125,6 +137,31 @@ func (p *processLauncher) startWorker(index int) (int, error) {
 		}
 	}()
 	return pid, nil
+}
+
+// configSnapshot puts the parent's configuration files, as it loaded them,
+// in a memory file for a worker: the worker loads exactly what its
+// parent runs, as a forked oslo worker inherits its parent's options,
+// even if an operator has edited the files since (they apply on SIGHUP).
+func (p *processLauncher) configSnapshot() (*os.File, error) {
+	data, err := p.conf.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	fd, err := unix.MemfdCreate("goslo-config", unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	f := os.NewFile(uintptr(fd), "goslo-config")
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 func (p *processLauncher) spawn(index int) {
@@ -280,6 +317,10 @@ func (p *processLauncher) childReady(pid int) {
 	}
 	c.ready = true
 	p.log.Debug("Worker ready", "pid", pid, "generation", c.gen)
+	if c.hup {
+		c.hup = false
+		syscall.Kill(pid, syscall.SIGHUP)
+	}
 	if p.reload != nil {
 		p.checkRolling()
 		return
@@ -363,8 +404,14 @@ func (p *processLauncher) hup(ctx context.Context) {
 	p.reset(ctx)
 	if p.method == RestartMutate {
 		for pid, c := range p.children {
-			if !c.retiring {
+			switch {
+			case c.retiring:
+			case c.ready:
 				syscall.Kill(pid, syscall.SIGHUP)
+			default:
+				// Still starting: it may have read the files before they
+				// changed, so it mutates once it is ready.
+				c.hup = true
 			}
 		}
 		p.sd.ready()
@@ -441,7 +488,7 @@ func (p *processLauncher) shrink() {
 			newest = c
 		}
 	}
-	if newest != nil {
+	if n, _ := p.current(); newest != nil && n > p.target {
 		newest.retiring = true
 		syscall.Kill(newest.pid, syscall.SIGTERM)
 	}
