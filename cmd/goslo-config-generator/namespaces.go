@@ -6,5 +6,7 @@ package main
 // cmd/goslo-config-validator/namespaces.go), for example:
 //
 //	import _ "github.com/goslo/goslo/log"
-//
-// No library on main registers a namespace yet.
+
+import (
+	_ "github.com/goslo/goslo/service"
+)
