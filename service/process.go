@@ -34,6 +34,7 @@ type processLauncher struct {
 
 	reload       *rolling // a reload replacing the workers, or nil
 	stopping     bool
+	stopFailed   int // workers whose stop failed (a timeout, a signal)
 	announced    bool // READY=1 sent
 	respawnAt    time.Time
 	respawnTimer *time.Timer
@@ -348,7 +349,15 @@ func (p *processLauncher) reap() {
 		} else {
 			p.log.Info(fmt.Sprintf("Child %d exited with status %d", pid, ws.ExitStatus()))
 		}
-		if p.stopping || c.retiring {
+		if p.stopping {
+			// A worker still starting has no signal handler yet and dies
+			// of SIGTERM with nothing to drain: that is no failure.
+			if c.ready && (ws.Signaled() || ws.ExitStatus() != 0) {
+				p.stopFailed++
+			}
+			return
+		}
+		if c.retiring {
 			return
 		}
 		if p.reload != nil && c.gen == p.reload.gen && !c.ready {
@@ -507,9 +516,12 @@ func (p *processLauncher) stop() error {
 	if len(p.children) > 0 {
 		p.log.Info(fmt.Sprintf("Waiting on %d children to exit", len(p.children)))
 	}
+	// Each worker enforces graceful_shutdown_timeout itself (and exits 1
+	// when it had to force); the parent waits a little longer, then
+	// kills what is left.
 	var deadline <-chan time.Time
 	if d := gracefulTimeout(p.conf); d > 0 {
-		t := time.NewTimer(d)
+		t := time.NewTimer(d + stopMargin)
 		defer t.Stop()
 		deadline = t.C
 	}
@@ -518,8 +530,15 @@ func (p *processLauncher) stop() error {
 		p.killAll()
 		return ErrShutdownTimeout
 	}
+	if p.stopFailed > 0 {
+		return fmt.Errorf("%w: %d workers did not stop gracefully", ErrShutdownTimeout, p.stopFailed)
+	}
 	return nil
 }
+
+// stopMargin is how much longer than a worker's own graceful timeout the
+// parent waits for it.
+const stopMargin = 2 * time.Second
 
 // interrupt is SIGINT: the workers exit at once.
 func (p *processLauncher) interrupt() error {
