@@ -34,7 +34,7 @@ type processLauncher struct {
 
 	reload       *rolling // a reload replacing the workers, or nil
 	stopping     bool
-	stopFailed   int // workers whose stop failed (a timeout, a signal)
+	stopFailed   int  // workers whose stop failed (a timeout, a signal)
 	announced    bool // READY=1 sent
 	respawnAt    time.Time
 	respawnTimer *time.Timer
