@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/goslo/goslo/internal/ini"
 )
 
 // The differential tests compare Inspect with the real PasteDeploy, run
@@ -181,4 +183,40 @@ func TestOracleCases(t *testing.T) {
 		cases = append(cases, oracleCase{abs, strings.TrimSpace(string(name))})
 	}
 	compareWithOracle(t, cases, func(i int) string { return filepath.Base(dirs[i]) })
+}
+
+// TestOracleRealFiles loads every application section (app, composite,
+// pipeline, filter-app) of real OpenStack paste files from Debian bookworm
+// packages (testdata/real, named PACKAGE__FILE) and compares each with
+// PasteDeploy.
+func TestOracleRealFiles(t *testing.T) {
+	needOracle(t)
+	files, err := filepath.Glob("testdata/real/*")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no files in testdata/real: %v", err)
+	}
+	var cases []oracleCase
+	for _, f := range files {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := ini.NewConfigParser(abs)
+		data, err := os.ReadFile(abs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Read(data); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range p.Sections() {
+			prefix, name, ok := strings.Cut(s, ":")
+			if ok && prefix != "filter" && prefix != "server" {
+				cases = append(cases, oracleCase{abs, strings.TrimSpace(name)})
+			}
+		}
+	}
+	compareWithOracle(t, cases, func(i int) string {
+		return fmt.Sprintf("%s %q", filepath.Base(cases[i].file), cases[i].name)
+	})
 }
