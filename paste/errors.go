@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/goslo/goslo/internal/ini"
 )
 
 // The kinds of load errors; test for them with errors.Is. The ini syntax
@@ -92,6 +94,11 @@ func (e *Error) format(b *strings.Builder, prevFile string) {
 	var inner *Error
 	if errors.As(e.Err, &inner) && inner == e.Err {
 		inner.format(b, file)
+		return
+	}
+	var pe *ini.ParserError
+	if errors.As(e.Err, &pe) && pe == e.Err && pe.Source == file && (pe.Line == 0 || pe.Line == e.Line) {
+		b.WriteString(pe.Msg) // the file and line are said already
 		return
 	}
 	if e.Err != nil {

@@ -52,6 +52,9 @@ func load(src source, file, name string, opts []Option) (http.Handler, error) {
 		l.updateDefaults(global)
 	}
 	fail := func(err error) (http.Handler, error) {
+		if le, ok := err.(*Error); ok && le.File == l.filename {
+			return nil, fmt.Errorf("paste: %w", err) // located in the file already
+		}
 		return nil, fmt.Errorf("paste: %w", &Error{File: l.filename, Item: fmt.Sprintf("app %q", name), Err: err})
 	}
 	ctx, err := l.getContext(objApp, &name, global)

@@ -14,6 +14,11 @@ const DefaultSection = "DEFAULT"
 // maxInterpolationDepth is configparser.MAX_INTERPOLATION_DEPTH.
 const maxInterpolationDepth = 10
 
+// maxInterpolationWork bounds the bytes and references one Get expands:
+// ten levels of values that each name the next many times grow
+// exponentially (Python runs out of memory on them).
+const maxInterpolationWork = 1 << 24
+
 // ConfigParser holds a file read in the dialect of Python's
 // configparser.ConfigParser as PasteDeploy configures it (NicerConfigParser
 // in paste/deploy/loadwsgi.py): strict (a section or an option repeated in
@@ -172,14 +177,15 @@ func (p *ConfigParser) Get(section, option string) (string, error) {
 		return v.Text, nil
 	}
 	var b strings.Builder
-	if err := p.interpolate(&b, section, option, v, v.Text, 1); err != nil {
+	work := maxInterpolationWork
+	if err := p.interpolate(&b, section, option, v, v.Text, 1, &work); err != nil {
 		return "", err
 	}
 	return b.String(), nil
 }
 
 // interpolate is BasicInterpolation._interpolate_some.
-func (p *ConfigParser) interpolate(b *strings.Builder, section, option string, raw Value, rest string, depth int) error {
+func (p *ConfigParser) interpolate(b *strings.Builder, section, option string, raw Value, rest string, depth int, work *int) error {
 	fail := func(kind ParserErrorKind, ref, format string, args ...any) error {
 		return &ParserError{Kind: kind, Source: p.Source, Line: raw.Line, Section: section, Option: option,
 			Reference: ref, Msg: fmt.Sprintf(format, args...)}
@@ -188,6 +194,11 @@ func (p *ConfigParser) interpolate(b *strings.Builder, section, option string, r
 		return fail(InterpolationDepthError, "",
 			"option %s in section %s: recursion limit exceeded in value substitution: a reference cannot be substituted in %d steps; raw value: %s",
 			pyRepr(option), pyRepr(section), maxInterpolationDepth, pyRepr(raw.Text))
+	}
+	if *work -= len(rest) + 1; *work < 0 {
+		return fail(InterpolationDepthError, "",
+			"option %s in section %s: the value grows beyond %d bytes when interpolated; raw value: %s",
+			pyRepr(option), pyRepr(section), maxInterpolationWork, pyRepr(raw.Text))
 	}
 	for rest != "" {
 		i := strings.IndexByte(rest, '%')
@@ -218,10 +229,15 @@ func (p *ConfigParser) interpolate(b *strings.Builder, section, option string, r
 					pyRepr(option), pyRepr(section), pyRepr(name), pyRepr(raw.Text))
 			}
 			if strings.Contains(v.Text, "%") {
-				if err := p.interpolate(b, section, option, raw, v.Text, depth+1); err != nil {
+				if err := p.interpolate(b, section, option, raw, v.Text, depth+1, work); err != nil {
 					return err
 				}
 			} else {
+				if *work -= len(v.Text) + 1; *work < 0 {
+					return fail(InterpolationDepthError, "",
+						"option %s in section %s: the value grows beyond %d bytes when interpolated; raw value: %s",
+						pyRepr(option), pyRepr(section), maxInterpolationWork, pyRepr(raw.Text))
+				}
 				b.WriteString(v.Text)
 			}
 		default:

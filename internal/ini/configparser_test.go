@@ -380,3 +380,23 @@ func FuzzConfigParser(f *testing.F) {
 		}
 	})
 }
+
+func TestConfigParserExponentialValue(t *testing.T) {
+	// Each level names the next 16 times: 16^10 expansions. Python never
+	// finishes; the reader gives up with an error.
+	var b strings.Builder
+	b.WriteString("[s]\n")
+	for i := range 10 {
+		fmt.Fprintf(&b, "k%d = %s\n", i, strings.Repeat(fmt.Sprintf("%%(k%d)s", i+1), 16))
+	}
+	b.WriteString("k10 = x\n")
+	p, err := readCP(t, b.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = p.Get("s", "k0")
+	var pe *ParserError
+	if !errors.As(err, &pe) || pe.Kind != InterpolationDepthError || pe.Line != 2 {
+		t.Errorf("err = %v, want an InterpolationDepthError at line 2", err)
+	}
+}
