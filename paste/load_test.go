@@ -468,3 +468,5 @@ func TestConcurrentLoads(t *testing.T) {
 		}
 	}
 }
+
+func writeFile(name, text string) error { return os.WriteFile(name, []byte(text), 0o644) }

@@ -198,7 +198,7 @@ type scriptNameKey struct{}
 
 func (c *mounted) Value(key any) any {
 	if key == (scriptNameKey{}) {
-		return c.script
+		return &c.script // a pointer: boxing the string would allocate
 	}
 	return c.Context.Value(key)
 }
@@ -230,8 +230,10 @@ func mount(r *http.Request, prefix, rest string, collapsed bool) *http.Request {
 // is mounted at (WSGI's SCRIPT_NAME): "" at the root, "/v2.1" under a
 // urlmap's "/v2.1". Links the application builds start with it.
 func ScriptName(ctx context.Context) string {
-	s, _ := ctx.Value(scriptNameKey{}).(string)
-	return s
+	if s, ok := ctx.Value(scriptNameKey{}).(*string); ok {
+		return *s
+	}
+	return ""
 }
 
 // WithScriptName returns ctx with the script name set to name, for a
