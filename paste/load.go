@@ -9,7 +9,8 @@ import (
 type Option func(*options)
 
 type options struct {
-	global map[string]string
+	global   map[string]string
+	readFile func(string) ([]byte, error) // tests: files from memory
 }
 
 // WithGlobalConf passes a global configuration to the load, as loadapp's
@@ -43,6 +44,9 @@ func load(src source, file, name string, opts []Option) (http.Handler, error) {
 	}
 	abs := pyAbspath(file)
 	e := newEngine(src)
+	if o.readFile != nil {
+		e.readFile = o.readFile
+	}
 	l, err := e.newConfigLoader(abs)
 	if err != nil {
 		return nil, fmt.Errorf("paste: %w", err)

@@ -92,9 +92,10 @@ const maxDepth = 400
 // engine is the state of one load: the files read so far and the stack of
 // sections being loaded (for loops).
 type engine struct {
-	src   source
-	files map[string]*parsedFile
-	stack []frame
+	src      source
+	files    map[string]*parsedFile
+	stack    []frame
+	readFile func(string) ([]byte, error)
 }
 
 type parsedFile struct {
@@ -105,7 +106,7 @@ type parsedFile struct {
 type frame struct{ key, desc string }
 
 func newEngine(src source) *engine {
-	return &engine{src: src, files: map[string]*parsedFile{}}
+	return &engine{src: src, files: map[string]*parsedFile{}, readFile: os.ReadFile}
 }
 
 // enter pushes a frame; the same frame twice on the stack means the load
@@ -235,6 +236,11 @@ type configLoader struct {
 	filename string
 	parser   *ini.ConfigParser
 	id       string
+
+	// defaults() depends only on the parser's defaults, which do not
+	// change once the loader is in use: computed once.
+	defaultsConf *conf
+	defaultsErr  error
 }
 
 func (e *engine) newConfigLoader(filename string) (*configLoader, error) {
@@ -245,7 +251,7 @@ func (e *engine) newConfigLoader(filename string) (*configLoader, error) {
 		p := ini.NewConfigParser(filename)
 		p.SetDefault("here", pyDirname(abs))
 		p.SetDefault("__file__", abs)
-		data, err := os.ReadFile(filename)
+		data, err := e.readFile(filename)
 		if err == nil {
 			err = p.Read(data)
 		}
@@ -266,6 +272,7 @@ func (l *configLoader) updateDefaults(global *conf) {
 		}
 	}
 	l.id = ""
+	l.defaultsConf, l.defaultsErr = nil, nil
 }
 
 // identity names the loader's file and defaults, for loop detection.
@@ -284,6 +291,13 @@ func (l *configLoader) identity() string {
 // defaults is NicerConfigParser.defaults: the [DEFAULT] values
 // interpolated, except that one interpolating to "" keeps its raw text.
 func (l *configLoader) defaults() (*conf, error) {
+	if l.defaultsConf == nil && l.defaultsErr == nil {
+		l.defaultsConf, l.defaultsErr = l.interpolatedDefaults()
+	}
+	return l.defaultsConf, l.defaultsErr
+}
+
+func (l *configLoader) interpolatedDefaults() (*conf, error) {
 	d := newConf()
 	for _, k := range l.parser.DefaultKeys() {
 		raw, _ := l.parser.DefaultRaw(k)

@@ -17,7 +17,7 @@ const maxInterpolationDepth = 10
 // maxInterpolationWork bounds the bytes and references one Get expands:
 // ten levels of values that each name the next many times grow
 // exponentially (Python runs out of memory on them).
-const maxInterpolationWork = 1 << 24
+const maxInterpolationWork = 1 << 20
 
 // ConfigParser holds a file read in the dialect of Python's
 // configparser.ConfigParser as PasteDeploy configures it (NicerConfigParser
