@@ -15,10 +15,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"go.uber.org/goleak"
 )
-
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func readCP(t testing.TB, text string) (*ConfigParser, error) {
 	t.Helper()
