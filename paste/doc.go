@@ -48,12 +48,16 @@
 // differential tests compare Inspect with PasteDeploy on real OpenStack files
 // and on generated ones. Where Go differs:
 //
-//   - An egg: factory brings its kind from its registration, as an entry
-//     point brings its protocol; a call: or explicit factory is called the
-//     way the section type (or key) says, and must be registered as that
-//     kind. A composite value naming a call: factory directly is loaded as
-//     that factory's kind (PasteDeploy fails an assertion), and a
-//     [filter-app:] section may use call: (PasteDeploy fails).
+//   - A name may be registered as several kinds, as an entry point name may
+//     be in several groups (oslo.middleware's healthcheck is an app and a
+//     filter). An egg: name brings its kind, as an entry point its
+//     protocol: the one the section needs (app or composite for an
+//     application, both is ambiguous; filter before filter-app for a
+//     filter). A call: or explicit factory is called the way the section
+//     type (or key) says and must be registered as that kind. A composite
+//     value naming a call: factory directly is loaded as what it is
+//     registered as (PasteDeploy fails an assertion), and a [filter-app:]
+//     section may use call: (PasteDeploy fails).
 //   - require = DIST is accepted and ignored: the factories are compiled in.
 //   - A section that includes itself, or config files including each other,
 //     is an ErrLoop error naming the place (Python exhausts its recursion

@@ -42,15 +42,15 @@ func Inspect(file, name string, opts ...Option) (*Node, error) {
 type recorder struct{}
 
 func (recorder) egg(spec, entry string, _ objectType) (*factory, string, error) {
-	return &factory{name: "egg:" + spec + "#" + orMain(entry), kind: kindStub}, "", nil
+	return &factory{name: "egg:" + spec + "#" + orMain(entry), stub: true}, "", nil
 }
 
 func (recorder) call(spec string) (*factory, error) {
-	return &factory{name: "call:" + spec, kind: kindStub}, nil
+	return &factory{name: "call:" + spec, stub: true}, nil
 }
 
 func (recorder) explicit(_, expr string) (*factory, error) {
-	return &factory{name: expr, explicit: true, kind: kindStub}, nil
+	return &factory{name: expr, explicit: true, stub: true}, nil
 }
 
 // stubApp is the application a stub makes.

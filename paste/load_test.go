@@ -470,3 +470,59 @@ func TestConcurrentLoads(t *testing.T) {
 }
 
 func writeFile(name, text string) error { return os.WriteFile(name, []byte(text), 0o644) }
+
+// TestOneNameSeveralKinds: oslo.middleware's egg entry "healthcheck" is
+// both a paste.app_factory and a paste.filter_factory; the section decides.
+func TestOneNameSeveralKinds(t *testing.T) {
+	r := paste.NewRegistry()
+	r.App("egg:oslo.middleware#healthcheck", func(_, _ map[string]string) (http.Handler, error) {
+		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "app OK") }), nil
+	})
+	r.Filter("egg:oslo.middleware#healthcheck", func(_, _ map[string]string) (func(http.Handler) http.Handler, error) {
+		return func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+				if req.URL.Path == "/healthcheck" {
+					fmt.Fprint(w, "filter OK")
+					return
+				}
+				next.ServeHTTP(w, req)
+			})
+		}, nil
+	})
+	r.App("egg:svc#api", echo)
+	dir := writeFiles(t, map[string]string{"api-paste.ini": `
+[composite:main]
+use = egg:Paste#urlmap
+/ = pipe
+/status = hc
+
+[pipeline:pipe]
+pipeline = healthcheck api
+
+[filter:healthcheck]
+use = egg:oslo.middleware#healthcheck
+
+[app:hc]
+use = egg:oslo.middleware#healthcheck
+
+[app:api]
+use = egg:svc#api
+`})
+	h, err := r.LoadApp(filepath.Join(dir, "api-paste.ini"), "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{"/healthcheck": "filter OK", "/status": "app OK"} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, path, nil))
+		if w.Body.String() != want {
+			t.Errorf("%s: %q, want %q", path, w.Body, want)
+		}
+	}
+	// An egg name that is both an app and a composite factory is
+	// ambiguous for an application, as in find_egg_entry_point.
+	r.Composite("egg:svc#api", paste.URLMapFactory)
+	if _, err := r.LoadApp(filepath.Join(dir, "api-paste.ini"), "main"); !errors.Is(err, paste.ErrAmbiguous) {
+		t.Errorf("app and composite under one egg name: error %v, want ErrAmbiguous", err)
+	}
+}

@@ -739,21 +739,22 @@ func (e *engine) createFilter(ctx *loadCtx) (func(http.Handler) (http.Handler, e
 	return obj.filter, nil
 }
 
-// invokeApp is _App.invoke.
+// invokeApp is _App.invoke: the protocol says how the factory is called.
 func (e *engine) invokeApp(ctx *loadCtx) (object, error) {
 	f := ctx.obj
-	composite := ctx.protocol == protoComposite || ctx.protocol == protoComposit
-	switch {
-	case composite:
-	case ctx.protocol == protoApp:
-	case ctx.protocol == "":
+	var composite bool
+	switch ctx.protocol {
+	case protoComposite, protoComposit:
+		composite = true
+	case protoApp:
+	case "":
 		// get_app("call:...") from a composite: Paste itself has no
-		// protocol then; the factory's kind decides.
-		composite = f.kind == kindComposite
+		// protocol then (and fails); the registration decides.
+		composite = f.app == nil && f.composite != nil
 	default:
 		return object{}, ctx.at.errorf(fmt.Errorf("%w: protocol %q unknown for an application", ErrWrongKind, ctx.protocol))
 	}
-	if f.kind == kindStub {
+	if f.stub {
 		return e.stubApp(ctx, composite)
 	}
 	fail := func(err error) (object, error) {
@@ -764,7 +765,7 @@ func (e *engine) invokeApp(ctx *loadCtx) (object, error) {
 		err error
 	)
 	switch {
-	case composite && f.kind == kindComposite:
+	case composite && f.composite != nil:
 		key := fmt.Sprintf("create\x01%s\x01%s\x01%s\x01%s\x01%s", ctx.at.file, ctx.at.section, f.name,
 			ctx.global.fingerprint(), ctx.local.fingerprint())
 		if err := e.enter(key, fmt.Sprintf("composite [%s]", ctx.at.section)); err != nil {
@@ -783,14 +784,14 @@ func (e *engine) invokeApp(ctx *loadCtx) (object, error) {
 				return object{}, err // located by the Loader already
 			}
 		}
-	case !composite && f.kind == kindApp:
+	case !composite && f.app != nil:
 		h, err = f.app(ctx.global.toMap(), ctx.local.toMap())
 	default:
 		need := "an app factory"
 		if composite {
 			need = "a composite factory"
 		}
-		return fail(fmt.Errorf("%w: it is %s, [%s] needs %s", ErrWrongKind, f.kind, ctx.at.section, need))
+		return fail(fmt.Errorf("%w: it is %s, [%s] needs %s", ErrWrongKind, f.kinds(), ctx.at.section, need))
 	}
 	if err != nil {
 		return fail(err)
@@ -801,26 +802,20 @@ func (e *engine) invokeApp(ctx *loadCtx) (object, error) {
 	return object{app: h}, nil
 }
 
-// invokeFilter is _Filter.invoke.
+// invokeFilter is _Filter.invoke: a filter factory, or a filter-app
+// factory applied later. A name registered as both is called as the
+// protocol says.
 func (e *engine) invokeFilter(ctx *loadCtx) (object, error) {
 	f := ctx.obj
-	if f.kind == kindStub {
+	if f.stub {
 		return e.stubFilter(ctx), nil
 	}
 	fail := func(err error) error {
 		return ctx.at.errorf(fmt.Errorf("factory %q: %w", f.name, err))
 	}
-	switch f.kind {
-	case kindFilter:
-		mw, err := f.filter(ctx.global.toMap(), ctx.local.toMap())
-		if err != nil {
-			return object{}, fail(err)
-		}
-		if mw == nil {
-			return object{}, fail(errors.New("the factory returned no filter"))
-		}
-		return object{filter: func(h http.Handler) (http.Handler, error) { return mw(h), nil }}, nil
-	case kindFilterApp:
+	useFilterApp := f.filterApp != nil && (f.filter == nil || ctx.protocol == protoFilterApp)
+	switch {
+	case useFilterApp:
 		g, l := ctx.global.toMap(), ctx.local.toMap()
 		return object{filter: func(h http.Handler) (http.Handler, error) {
 			app, err := f.filterApp(h, g, l)
@@ -832,6 +827,15 @@ func (e *engine) invokeFilter(ctx *loadCtx) (object, error) {
 			}
 			return app, nil
 		}}, nil
+	case f.filter != nil:
+		mw, err := f.filter(ctx.global.toMap(), ctx.local.toMap())
+		if err != nil {
+			return object{}, fail(err)
+		}
+		if mw == nil {
+			return object{}, fail(errors.New("the factory returned no filter"))
+		}
+		return object{filter: func(h http.Handler) (http.Handler, error) { return mw(h), nil }}, nil
 	}
-	return object{}, fail(fmt.Errorf("%w: it is %s, [%s] needs a filter factory", ErrWrongKind, f.kind, ctx.at.section))
+	return object{}, fail(fmt.Errorf("%w: it is %s, [%s] needs a filter factory", ErrWrongKind, f.kinds(), ctx.at.section))
 }

@@ -26,47 +26,36 @@ type FilterAppFactory func(next http.Handler, global, local map[string]string) (
 // pipeline_factory): l loads them by name.
 type CompositeFactory func(l *Loader, global, local map[string]string) (http.Handler, error)
 
-// kind is the protocol a Go factory speaks.
-type kind int
-
-const (
-	kindApp kind = iota + 1
-	kindFilter
-	kindFilterApp
-	kindComposite
-	kindStub // Inspect's recording stub: speaks whatever the section asks
-)
-
-var kindProtocol = map[kind]string{
-	kindApp:       protoApp,
-	kindFilter:    protoFilter,
-	kindFilterApp: protoFilterApp,
-	kindComposite: protoComposite,
-}
-
-func (k kind) String() string {
-	switch k {
-	case kindApp:
-		return "an app factory"
-	case kindFilter:
-		return "a filter factory"
-	case kindFilterApp:
-		return "a filter-app factory"
-	case kindComposite:
-		return "a composite factory"
-	}
-	return "a stub"
-}
-
-// factory is one registered (or stubbed) factory.
+// factory is what a name is registered as: one factory per protocol, as
+// one Python distribution may have an entry point of one name in several
+// groups (oslo.middleware's healthcheck is both a paste.app_factory and a
+// paste.filter_factory). The loader picks the one the section needs.
 type factory struct {
 	name      string // as the ini file wrote it, for messages and Inspect
 	explicit  bool   // named by a paste.*_factory key: Inspect shows "PROTOCOL:EXPR"
-	kind      kind
+	stub      bool   // Inspect's recording stub: speaks whatever the section asks
 	app       AppFactory
 	filter    FilterFactory
 	filterApp FilterAppFactory
 	composite CompositeFactory
+}
+
+// kinds says what f is registered as, for messages.
+func (f *factory) kinds() string {
+	var k []string
+	if f.app != nil {
+		k = append(k, "an app factory")
+	}
+	if f.composite != nil {
+		k = append(k, "a composite factory")
+	}
+	if f.filter != nil {
+		k = append(k, "a filter factory")
+	}
+	if f.filterApp != nil {
+		k = append(k, "a filter-app factory")
+	}
+	return strings.Join(k, " and ")
 }
 
 // Registry maps the names ini files give factories to Go factories. The
@@ -80,9 +69,13 @@ type factory struct {
 //     MODULE:OBJECT, paste.filter_factory = ..., ...).
 //
 // A "call:" name and an explicit name of the same MODULE:OBJECT are the
-// same Python object, so registering either one serves both spellings. A
-// later registration of a name replaces the earlier one (a service may
-// replace a built-in). A Registry is safe for concurrent use.
+// same Python object, so registering either one serves both spellings.
+//
+// A name may be registered once per kind (App, Filter, FilterApp,
+// Composite), like an entry point name in several groups: the section that
+// uses it decides which one is called. A later registration of a name and
+// kind replaces the earlier one (a service may replace a built-in). A
+// Registry is safe for concurrent use.
 type Registry struct {
 	mu sync.RWMutex
 	m  map[string]*factory
@@ -103,22 +96,22 @@ var DefaultRegistry = NewRegistry()
 
 // App registers an application factory under name.
 func (r *Registry) App(name string, f AppFactory) {
-	r.add(name, &factory{kind: kindApp, app: f}, f == nil)
+	r.add(name, f == nil, func(e *factory) { e.app = f })
 }
 
 // Filter registers a filter factory under name.
 func (r *Registry) Filter(name string, f FilterFactory) {
-	r.add(name, &factory{kind: kindFilter, filter: f}, f == nil)
+	r.add(name, f == nil, func(e *factory) { e.filter = f })
 }
 
 // FilterApp registers a filter-app factory under name.
 func (r *Registry) FilterApp(name string, f FilterAppFactory) {
-	r.add(name, &factory{kind: kindFilterApp, filterApp: f}, f == nil)
+	r.add(name, f == nil, func(e *factory) { e.filterApp = f })
 }
 
 // Composite registers a composite factory under name.
 func (r *Registry) Composite(name string, f CompositeFactory) {
-	r.add(name, &factory{kind: kindComposite, composite: f}, f == nil)
+	r.add(name, f == nil, func(e *factory) { e.composite = f })
 }
 
 // Middleware registers a plain net/http middleware as a filter that takes
@@ -142,7 +135,7 @@ func (r *Registry) Handler(name string, h http.Handler) {
 
 // add panics on a programming error (an empty name or a nil factory), as
 // http.Handle does: registration is code, not input.
-func (r *Registry) add(name string, f *factory, isNil bool) {
+func (r *Registry) add(name string, isNil bool, set func(*factory)) {
 	key, err := registryKey(name)
 	if err != nil {
 		panic("paste: register: " + err.Error())
@@ -152,18 +145,25 @@ func (r *Registry) add(name string, f *factory, isNil bool) {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.m[key] = f
+	e := &factory{}
+	if old := r.m[key]; old != nil {
+		*e = *old // copy: a lookup may hold the old one
+	}
+	set(e)
+	r.m[key] = e
 }
 
-func (r *Registry) lookup(keys ...string) *factory {
+// lookup returns a copy of what key is registered as, named display.
+func (r *Registry) lookup(key, display string) *factory {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	for _, k := range keys {
-		if f, ok := r.m[k]; ok {
-			return f
-		}
+	f, ok := r.m[key]
+	if !ok {
+		return nil
 	}
-	return nil
+	g := *f
+	g.name = display
+	return &g
 }
 
 // RegisterApp registers an application factory in DefaultRegistry.
@@ -228,40 +228,47 @@ func isLetters(s string) bool {
 
 func (r *Registry) egg(spec, entry string, ot objectType) (*factory, string, error) {
 	display := "egg:" + spec + "#" + orMain(entry)
-	f := r.lookup(eggKey(spec, entry))
+	f := r.lookup(eggKey(spec, entry), display)
 	if f == nil {
 		return nil, "", fmt.Errorf("%w for %q", ErrNoFactory, display)
 	}
-	// Like an entry point, an egg factory brings its own protocol; it
-	// must be one the requested object type speaks.
-	proto := kindProtocol[f.kind]
-	if !protocolFor(ot, proto) {
-		return nil, "", fmt.Errorf("%w: %q is %s, not %s", ErrWrongKind, display, f.kind, ot.wants())
+	// Like an entry point, an egg name brings its protocol: the one of
+	// its kinds the object type takes (find_egg_entry_point).
+	if ot == objFilter {
+		switch {
+		case f.filter != nil:
+			return f, protoFilter, nil
+		case f.filterApp != nil:
+			return f, protoFilterApp, nil
+		}
+	} else {
+		switch {
+		case f.app != nil && f.composite != nil:
+			return nil, "", fmt.Errorf("%w: %q is registered as both an app and a composite factory", ErrAmbiguous, display)
+		case f.app != nil:
+			return f, protoApp, nil
+		case f.composite != nil:
+			return f, protoComposite, nil
+		}
 	}
-	g := *f
-	g.name = display
-	return &g, proto, nil
+	return nil, "", fmt.Errorf("%w: %q is %s, not %s", ErrWrongKind, display, f.kinds(), ot.wants())
 }
 
 func (r *Registry) call(spec string) (*factory, error) {
-	f := r.lookup(spec)
+	f := r.lookup(spec, "call:"+spec)
 	if f == nil {
 		return nil, fmt.Errorf("%w for %q", ErrNoFactory, "call:"+spec)
 	}
-	g := *f
-	g.name = "call:" + spec
-	return &g, nil
+	return f, nil
 }
 
 func (r *Registry) explicit(protocol, expr string) (*factory, error) {
-	f := r.lookup(expr)
+	f := r.lookup(expr, expr)
 	if f == nil {
 		return nil, fmt.Errorf("%w for %q (%s)", ErrNoFactory, expr, protocol)
 	}
-	g := *f
-	g.name = expr
-	g.explicit = true
-	return &g, nil
+	f.explicit = true
+	return f, nil
 }
 
 func orMain(entry string) string {
