@@ -17,9 +17,8 @@ import (
 // (CODE_FILE, CODE_LINE, CODE_FUNC, LOGGER_NAME, LOGGER_LEVEL,
 // SYSLOG_IDENTIFIER, PRIORITY, SYSLOG_FACILITY, REQUEST_ID, PROJECT_ID,
 // ...). It is written here rather than with go-systemd's journal package
-// so that the socket can be a test's, and so that a record too large for
-// one datagram goes through a sealed-free temporary file as journald
-// accepts.
+// so that the socket can be a test's; as there, a record too large for
+// one datagram is passed in an unlinked temporary file.
 type journalOutput struct {
 	path     string
 	ident    string
@@ -133,8 +132,19 @@ func (j *journalOutput) sendLarge(entry []byte) error {
 		return err
 	}
 	rights := syscall.UnixRights(int(f.Fd()))
-	_, _, err = j.conn.WriteMsgUnix(nil, rights, nil)
-	return err
+	raw, err := j.conn.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var sendErr error
+	err = raw.Write(func(fd uintptr) bool {
+		sendErr = syscall.Sendmsg(int(fd), nil, rights, nil, 0)
+		return sendErr != syscall.EAGAIN
+	})
+	if err != nil {
+		return err
+	}
+	return sendErr
 }
 
 func (j *journalOutput) reopen() error { return nil }

@@ -144,7 +144,7 @@ func MaskPasswordWith(message, secret string) string {
 			message = replaceGroups(re, message, secret, false)
 		}
 		for _, re := range mp.wildcs {
-			message = replaceGroups(re, message, "", true)
+			message = replaceGroups(re, message, "", false) // \g<1> alone, as strutils
 		}
 		if message != before {
 			lower = ""

@@ -3,6 +3,7 @@ package log
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"unicode"
@@ -404,6 +405,7 @@ func appendFormatted(b []byte, v value, sp spec) []byte {
 		if neg {
 			u = uint64(-i)
 		}
+
 		base := 10
 		prefix := ""
 		switch sp.conv {
@@ -423,7 +425,13 @@ func appendFormatted(b []byte, v value, sp spec) []byte {
 				prefix = "0X"
 			}
 		}
-		body = strconv.AppendUint(scratch[:0], u, base)
+		if isFloat && math.Abs(f) >= 1<<63 {
+			// int() of a large float is exact in Python.
+			bi, _ := new(big.Float).SetFloat64(math.Abs(f)).Int(nil)
+			body, neg = []byte(bi.Text(base)), f < 0
+		} else {
+			body = strconv.AppendUint(scratch[:0], u, base)
+		}
 		if sp.conv == 'X' {
 			body = []byte(strings.ToUpper(string(body)))
 		}
@@ -466,8 +474,7 @@ func appendFormatted(b []byte, v value, sp spec) []byte {
 			body = []byte(strings.ToUpper(string(body)))
 		}
 		sign = signOf(neg, sp)
-		zeroOK := !math.IsInf(a, 0) && !math.IsNaN(a)
-		return pad(b, sign, body, sp, zeroOK)
+		return pad(b, sign, body, sp, true)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // secretMask replaces the value of a secret option in a line.
@@ -16,6 +17,7 @@ const minSecretLen = 4
 // secretSet is the values of the secret options, as they appear in text
 // lines and in JSON strings.
 type secretSet struct {
+	values     []string
 	text, json [][]byte
 }
 
@@ -36,6 +38,13 @@ func (h *Handler) refreshSecrets() {
 		}
 		vals = append(vals, secretStrings(e.Value)...)
 	}
+	// Values once secret stay masked: the old value of a changed option
+	// is still a credential, and config logs the change.
+	h.secretsMu.Lock()
+	defer h.secretsMu.Unlock()
+	if old := h.secrets.Load(); old != nil {
+		vals = append(vals, old.values...)
+	}
 	h.secrets.Store(newSecretSet(vals))
 }
 
@@ -49,7 +58,12 @@ func newSecretSet(vals []string) *secretSet {
 			continue
 		}
 		seen[v] = true
+		s.values = append(s.values, v)
 		s.text = append(s.text, []byte(v))
+		if q := strconv.Quote(v); q[1:len(q)-1] != v {
+			// As a quoted attribute value.
+			s.text = append(s.text, []byte(q[1:len(q)-1]))
+		}
 		j := appendJSONString(nil, v)
 		s.json = append(s.json, j[1:len(j)-1])
 	}

@@ -33,20 +33,21 @@ var processStart = float64(time.Now().UnixNano()) / 1e9
 // file: Close it at exit. Call Reopen on SIGHUP to reopen the log file
 // after an external rotation.
 type Handler struct {
-	root     *handler
-	product  string
-	conf     *config.Config
-	text     *textFormatter // nil with use_json
-	json     *jsonFormatter
-	outs     []output
-	limiter  *rateLimiter
-	secrets  atomic.Pointer[secretSet]
-	watcher  *watcher
-	closed   atomic.Bool
-	closeMu  sync.Mutex
-	closeErr error
-	anyPlain bool // an output wants the line without colours
-	anyColor bool // an output is a terminal stream (ColorHandler)
+	root      *handler
+	product   string
+	conf      *config.Config
+	text      *textFormatter // nil with use_json
+	json      *jsonFormatter
+	outs      []output
+	limiter   *rateLimiter
+	secrets   atomic.Pointer[secretSet]
+	secretsMu sync.Mutex
+	watcher   *watcher
+	closed    atomic.Bool
+	closeMu   sync.Mutex
+	closeErr  error
+	anyPlain  bool // an output wants the line without colours
+	anyColor  bool // an output is a terminal stream (ColorHandler)
 }
 
 // output is where formatted lines go.
@@ -166,8 +167,8 @@ type outputEnv struct {
 }
 
 // build makes a Handler from settings.
-func build(s settings, product, version string, env outputEnv) (h *Handler, err error) {
-	h = &Handler{product: product}
+func build(s settings, product, version string, env outputEnv) (_ *Handler, err error) {
+	h := &Handler{product: product}
 	h.root = &handler{node: rootNode, owner: h}
 	if s.useEventlog {
 		return nil, fmt.Errorf("log: option use_eventlog: the Windows Event Log is not available on this platform")
@@ -233,7 +234,7 @@ func build(s settings, product, version string, env outputEnv) (h *Handler, err 
 		h.outs = append(h.outs, newSyslogOutput(env.syslogPath, env.binary, facility))
 	}
 	for _, o := range h.outs {
-		if _, ok := o.(*streamOutput); ok && h.text != nil {
+		if _, ok := o.(*streamOutput); ok {
 			h.anyColor = true
 		} else {
 			h.anyPlain = true
@@ -353,6 +354,13 @@ func (h *Handler) write(ctx context.Context, lh *handler, r slog.Record) error {
 	if h.json != nil {
 		buf = h.json.format(buf, &e)
 		plain = buf
+		if h.anyColor {
+			// ColorHandler adds the reset sequence to JSON lines too.
+			start := len(buf)
+			buf = append(append(buf, plain...), resetColor...)
+			colored = buf[start:]
+			plain = buf[:start]
+		}
 	} else {
 		if h.anyPlain {
 			buf = h.text.format(buf, &e, false)
