@@ -232,11 +232,36 @@ type rec struct {
 
 	created float64
 	src     *frame
+
+	rr      slog.Record // the record, when the rec is pooled
+	scratch []byte
+}
+
+var recPool = sync.Pool{New: func() any { return new(rec) }}
+
+// getRec returns a pooled rec for r; putRec gives it back.
+func getRec(ctx context.Context, h *handler, r slog.Record) *rec {
+	e := recPool.Get().(*rec)
+	scratch := e.scratch
+	e.rr = r
+	e.init(ctx, h, &e.rr)
+	e.scratch = scratch
+	return e
+}
+
+func putRec(e *rec) {
+	scratch := e.scratch
+	*e = rec{}
+	if cap(scratch) <= 4<<10 {
+		e.scratch = scratch[:0]
+	}
+	recPool.Put(e)
 }
 
 // init prepares e for r: the special attributes, the request context.
 func (e *rec) init(ctx context.Context, h *handler, r *slog.Record) {
-	*e = rec{t: r.Time, level: r.Level, msg: r.Message, pc: r.PC, h: h, r: r, name: h.node.name}
+	rr := e.rr
+	*e = rec{t: r.Time, level: r.Level, msg: r.Message, pc: r.PC, h: h, r: r, name: h.node.name, rr: rr}
 	if h.hasSp {
 		e.sp = h.sp
 	}

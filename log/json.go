@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,6 +120,20 @@ func appendJSONContext(b []byte, rc *reqctx.RequestContext) []byte {
 		}
 		b = appendJSONString(b, jsonContextKeys[i])
 		b = append(b, ": "...)
+		if id == fUserIdentity {
+			b = append(b, '"')
+			for k, s := range [...]string{rc.UserID, rc.ProjectID, rc.DomainID, rc.UserDomainID, rc.ProjectDomainID} {
+				if k > 0 {
+					b = append(b, ' ')
+				}
+				if s == "" {
+					s = "-"
+				}
+				b = appendJSONBody(b, s)
+			}
+			b = append(b, '"')
+			continue
+		}
 		b = appendJSONValue(b, contextValue(rc, id))
 	}
 	return append(b, '}')
@@ -175,6 +190,18 @@ type jsonKV struct {
 // version) for loggers from Get, then the attributes, keys sorted at the
 // top level as oslo sorts extra_keys, groups as nested objects.
 func (f *jsonFormatter) appendExtra(b []byte, e *rec) []byte {
+	if !e.hasExtras() && !e.sp.hasResource && !e.sp.hasInstance && e.sp.instanceUUID == "" {
+		if !e.h.named {
+			return append(b, "{}"...)
+		}
+		b = append(b, `{"project": `...)
+		if rc := e.sp.rc; rc != nil {
+			b = appendJSONValue(b, vOptStr(rc.ProjectID))
+		} else {
+			b = append(b, `"unknown"`...)
+		}
+		return append(b, `, "version": "unknown"}`...)
+	}
 	var top []jsonKV
 	if e.h.named {
 		project := slog.StringValue("unknown")
@@ -227,7 +254,7 @@ func (f *jsonFormatter) appendExtra(b []byte, e *rec) []byte {
 		}
 		cur = parent
 	}
-	sort.SliceStable(top, func(i, j int) bool { return top[i].key < top[j].key })
+	slices.SortStableFunc(top, func(a, b jsonKV) int { return strings.Compare(a.key, b.key) })
 	return appendJSONObject(b, dedupe(top))
 }
 
@@ -389,6 +416,12 @@ const hexDigits = "0123456789abcdef"
 // the BMP as surrogate pairs.
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
+	b = appendJSONBody(b, s)
+	return append(b, '"')
+}
+
+// appendJSONBody is appendJSONString without the quotes.
+func appendJSONBody(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -431,8 +464,7 @@ func appendJSONString(b []byte, s string) []byte {
 		i += size
 		start = i
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }
 
 func appendU4(b []byte, r rune) []byte {

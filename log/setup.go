@@ -336,8 +336,8 @@ func (h *Handler) handle(ctx context.Context, lh *handler, r slog.Record) error 
 
 // write formats a record and writes it to every output.
 func (h *Handler) write(ctx context.Context, lh *handler, r slog.Record) error {
-	var e rec
-	e.init(ctx, lh, &r)
+	e := getRec(ctx, lh, r)
+	defer putRec(e)
 	if e.name == "goslo.config" || e.name == "oslo.config" {
 		// Config logs option changes; a secret's new value must be known
 		// before its line is written.
@@ -352,7 +352,7 @@ func (h *Handler) write(ctx context.Context, lh *handler, r slog.Record) error {
 	buf := (*bp)[:0]
 	var plain, colored []byte
 	if h.json != nil {
-		buf = h.json.format(buf, &e)
+		buf = h.json.format(buf, e)
 		plain = buf
 		if h.anyColor {
 			// ColorHandler adds the reset sequence to JSON lines too.
@@ -363,12 +363,12 @@ func (h *Handler) write(ctx context.Context, lh *handler, r slog.Record) error {
 		}
 	} else {
 		if h.anyPlain {
-			buf = h.text.format(buf, &e, false)
+			buf = h.text.format(buf, e, false)
 			plain = buf
 		}
 		if h.anyColor {
 			start := len(buf)
-			buf = h.text.format(buf, &e, true)
+			buf = h.text.format(buf, e, true)
 			colored = buf[start:]
 		}
 	}
@@ -379,7 +379,7 @@ func (h *Handler) write(ctx context.Context, lh *handler, r slog.Record) error {
 	*bp = buf
 	var errs []error
 	for _, o := range h.outs {
-		if err := o.write(&e, plain, colored); err != nil {
+		if err := o.write(e, plain, colored); err != nil {
 			errs = append(errs, err)
 		}
 	}

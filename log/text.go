@@ -113,6 +113,13 @@ func newTextFormatter(o formatOpts, product, version string) (*textFormatter, er
 	var err error
 	if f.userIdentity, err = parsePyFormat(o.userIdentity); err == nil {
 		err = resolveFree(f.userIdentity, nil)
+		for i := range f.userIdentity.pieces {
+			// The keys of the context's logging values; others are "-".
+			p := &f.userIdentity.pieces[i]
+			if id, ok := fieldNames[p.key]; ok && (id >= fUserName || id == fProject || id == fUserIdentity) {
+				p.field = id
+			}
+		}
 	}
 	if err != nil {
 		return nil, optError("logging_user_identity_format", err)
@@ -201,7 +208,7 @@ type line struct {
 	e            *rec
 	stream       bool
 	instance     string
-	userIdentity string
+	userIdentity []byte // in e.scratch
 	summary      string
 	excLines     []string
 	asctime      string
@@ -215,7 +222,8 @@ func (f *textFormatter) format(b []byte, e *rec, stream bool) []byte {
 	rc := e.sp.rc
 	l.instance = f.instanceExtra(e)
 	if rc != nil {
-		l.userIdentity = f.formatUserIdentity(rc)
+		e.scratch = f.appendUserIdentity(e.scratch[:0], rc)
+		l.userIdentity = e.scratch
 	}
 	c := 0
 	if rc != nil && rc.RequestID != "" {
@@ -348,21 +356,23 @@ func (f *textFormatter) applyMap(pf *pyFormat, get func(string) (string, bool)) 
 	return string(b)
 }
 
-// formatUserIdentity applies logging_user_identity_format to the
+// appendUserIdentity applies logging_user_identity_format to the
 // context's logging values, with "-" for unknown keys and false values
 // (oslo's _ReplaceFalseValue).
-func (f *textFormatter) formatUserIdentity(rc contextValues) string {
+func (f *textFormatter) appendUserIdentity(b []byte, rc contextValues) []byte {
 	pf := f.userIdentity
-	var buf [128]byte
-	b := buf[:0]
 	for _, p := range pf.pieces {
 		b = append(b, p.lit...)
 		if p.key == "" {
 			continue
 		}
 		v := value{}
-		if id, ok := fieldNames[p.key]; ok && (id >= fUserName || id == fProject || id == fUserIdentity) {
-			v = contextValue(rc, id)
+		switch p.field {
+		case -1:
+		case fUserIdentity:
+			v = vStr(rc.UserIdentity())
+		default:
+			v = contextValue(rc, p.field)
 		}
 		if !v.truthy() {
 			v = vStr("-")
@@ -373,7 +383,7 @@ func (f *textFormatter) formatUserIdentity(rc contextValues) string {
 			b = appendFormatted(b, v, p.spec)
 		}
 	}
-	return string(b)
+	return b
 }
 
 // exceptionText is ContextFormatter.formatException: every line of the
@@ -510,6 +520,10 @@ func (f *textFormatter) appendField(b []byte, p *piece, l *line) []byte {
 		if p.plain {
 			return append(b, e.name...)
 		}
+	case fUserIdentity:
+		if p.plain {
+			return append(b, l.userIdentity...)
+		}
 	}
 	v := f.fieldValue(p.field, l)
 	if p.plain {
@@ -598,7 +612,7 @@ func (f *textFormatter) fieldValue(id int, l *line) value {
 		}
 		return vStr("")
 	case fUserIdentity:
-		return vStr(l.userIdentity)
+		return vStr(string(l.userIdentity))
 	case fResource:
 		return vStr(e.sp.resource)
 	case fIsotime:
