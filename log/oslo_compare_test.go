@@ -306,7 +306,21 @@ func comparisonCases() []oCase {
 		"%(color)s|%(version)s|%(message)s|%(msg)r|%(name)10.4s|%(lineno)+06d|%(created)12.3e|%(msecs)g"
 	customDefault := "%(asctime)s %(levelname)s %(name)s %(project)s %(version)s [-] %(resource)s%(instance)s" +
 		"%(message)s %(user_name)s%(project_name)s%(global_request_id)s %(color)s%(relativeCreated).1f %(isotime)s"
+	var textExtras []oRecord
+	for _, r := range jsonRecords {
+		if !r.Named {
+			continue // extra_keys exists for the adapter's records only
+		}
+		r.Output = "text"
+		textExtras = append(textExtras, r)
+	}
 	return []oCase{
+		mk("UTC", map[string]any{
+			// Attributes change %(message)s (they follow it): compare the
+			// other fields of records that have some.
+			"logging_context_format_string": "%(levelname)s %(extra_keys)s %(msg)s %(project)s",
+			"logging_default_format_string": "%(levelname)s %(extra_keys)s %(msg)s %(project)s",
+		}, textExtras),
 		mk("UTC", map[string]any{}, all),
 		mk("Europe/Berlin", map[string]any{}, all),
 		mk("America/New_York", map[string]any{

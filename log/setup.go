@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -200,6 +201,8 @@ func build(s settings, product, version string, env outputEnv) (_ *Handler, err 
 			h.Close()
 		}
 	}()
+	// oslo.log watches the file on Linux only.
+	s.watch = s.watch && runtime.GOOS == "linux"
 	path := logFilePath(s.logFile, s.logDir, env.binary)
 	if path != "" {
 		fo, err := newFileOutput(path, s, env)

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -626,11 +627,32 @@ func (f *textFormatter) fieldValue(id int, l *line) value {
 	return contextValue(rc, id)
 }
 
-// extraKeys is the record's extra_keys: the adapter's keys, sorted.
+// extraKeys is the record's extra_keys: the keyword arguments oslo's
+// adapter puts in extra (project, version and the attributes at the top
+// level), sorted.
 func extraKeys(e *rec) []string {
 	keys := []string{}
-	if e.h.named {
-		keys = append(keys, "project", "version")
+	if !e.h.named {
+		return keys
 	}
-	return keys
+	keys = append(keys, "project", "version")
+	for _, g := range e.h.goas {
+		if g.group != "" {
+			keys = append(keys, g.group)
+			break
+		}
+		for _, a := range g.attrs {
+			keys = append(keys, a.Key)
+		}
+	}
+	if e.h.open == 0 {
+		e.r.Attrs(func(a slog.Attr) bool {
+			if a.Key != KeyExcInfo && a.Key != "" {
+				keys = append(keys, a.Key)
+			}
+			return true
+		})
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys)
 }
