@@ -343,6 +343,7 @@ func comparisonCases() []oCase {
 			"logging_exception_prefix":      "!! %(asctime)s %(process)d ",
 			"log_date_format":               "%H:%M:%S",
 		}, all),
+		mk("Europe/Berlin", map[string]any{"log_date_format": ""}, all),
 	}
 }
 

@@ -36,6 +36,8 @@ type textFormatter struct {
 	prefixAsctime bool
 }
 
+var defaultDate = compileDateFormat("%Y-%m-%d %H:%M:%S")
+
 type dateCache struct {
 	sec int64
 	s   string
@@ -419,6 +421,13 @@ func (f *textFormatter) asctime(e *rec) string {
 	sec := int64(math.Floor(e.created))
 	if c := f.dateCache.Load(); c != nil && c.sec == sec {
 		return c.s
+	}
+	if f.datefmt.text == "" {
+		// formatTime without a date format: Python's default, with the
+		// milliseconds after a comma.
+		var b [32]byte
+		s := string(fmt.Appendf(defaultDate.format(b[:0], time.Unix(sec, 0).In(f.loc)), ",%03d", int(msecs(e.created))))
+		return s
 	}
 	s := string(f.datefmt.format(nil, time.Unix(sec, 0).In(f.loc)))
 	f.dateCache.Store(&dateCache{sec: sec, s: s})
