@@ -200,3 +200,12 @@ func SetDefaults(conf *config.Config, contextFormat string, logLevels []string) 
 
 // IsDebugEnabled reports whether the debug option is set.
 func IsDebugEnabled(conf *config.Config) bool { return debugOpt.Get(conf) }
+
+// The namespace of the sample generator and the validator: oslo.log's
+// entry point name, so that an existing oslo-config-generator
+// configuration (namespace = oslo.log) works unchanged.
+func init() {
+	config.RegisterNamespace("oslo.log", func() []config.GroupOpts {
+		return config.ByGroup(Options()...)
+	})
+}
