@@ -42,6 +42,7 @@ type fileOutput struct {
 	onReopen  func()        // tests
 
 	mu         sync.Mutex
+	closed     bool
 	f          *os.File
 	dev, ino   uint64
 	size       int64 // this process's idea of the file's size
@@ -163,6 +164,9 @@ func (fo *fileOutput) current() bool {
 func (fo *fileOutput) write(_ *rec, line, _ []byte) error {
 	fo.mu.Lock()
 	defer fo.mu.Unlock()
+	if fo.closed {
+		return fmt.Errorf("log: log file %s: closed", fo.path)
+	}
 	if fo.f == nil {
 		if err := fo.open(); err != nil {
 			return err
@@ -389,6 +393,9 @@ func (fo *fileOutput) reopenLocked() error {
 func (fo *fileOutput) reopen() error {
 	fo.mu.Lock()
 	defer fo.mu.Unlock()
+	if fo.closed {
+		return fmt.Errorf("log: log file %s: closed", fo.path)
+	}
 	return fo.reopenLocked()
 }
 
@@ -397,7 +404,7 @@ func (fo *fileOutput) reopen() error {
 func (fo *fileOutput) reopenIfMoved() error {
 	fo.mu.Lock()
 	defer fo.mu.Unlock()
-	if fo.f != nil && fo.current() {
+	if fo.closed || fo.f != nil && fo.current() {
 		return nil
 	}
 	return fo.reopenLocked()
@@ -406,6 +413,7 @@ func (fo *fileOutput) reopenIfMoved() error {
 func (fo *fileOutput) close() error {
 	fo.mu.Lock()
 	defer fo.mu.Unlock()
+	fo.closed = true
 	if fo.f == nil {
 		return nil
 	}

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // fileHandler builds a Handler on a log file with settings changed by
@@ -348,5 +350,49 @@ func TestWorkerProcess(t *testing.T) {
 	pad := strings.Repeat("x", 200)
 	for i := range n {
 		l.Info(fmt.Sprintf("worker %s line %04d %s end", w, i, pad))
+	}
+}
+
+func TestRotationSizeAgainstPython(t *testing.T) {
+	type scase struct {
+		MaxBytes int      `json:"max_bytes"`
+		Backups  int      `json:"backups"`
+		Initial  string   `json:"initial"`
+		Lines    []string `json:"lines"`
+	}
+	var lines []string
+	for i := range 40 {
+		lines = append(lines, fmt.Sprintf("line %d %s", i, strings.Repeat("x", (i*7)%23)))
+	}
+	var cases []scase
+	for _, mb := range []int{0, 1, 10, 30, 64, 100, 1000} {
+		for _, backups := range []int{0, 1, 3} {
+			for _, initial := range []string{"", "old line\n", strings.Repeat("y", 80) + "\n"} {
+				cases = append(cases, scase{mb, backups, initial, lines})
+			}
+		}
+	}
+	var want []map[string]string
+	runPython(t, "testdata/rotate_size.py", cases, &want)
+	for i, c := range cases {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "a.log")
+		if c.Initial != "" {
+			os.WriteFile(path, []byte(c.Initial), 0o644)
+		}
+		h := fileHandler(t, path, func(s *settings) { s.rotation, s.maxCount = "size", c.Backups }, nil)
+		h.outs[0].(*fileOutput).maxBytes = int64(c.MaxBytes)
+		for _, l := range c.Lines {
+			slog.New(h).Info(l)
+		}
+		h.Close()
+		got := map[string]string{}
+		for _, name := range listDir(t, dir) {
+			data, _ := os.ReadFile(filepath.Join(dir, name))
+			got[name] = string(data)
+		}
+		if d := cmp.Diff(want[i], got); d != "" {
+			t.Errorf("max %d backups %d initial %q (-oslo +goslo):\n%s", c.MaxBytes, c.Backups, c.Initial, d)
+		}
 	}
 }
