@@ -35,7 +35,6 @@ var processStart = float64(time.Now().UnixNano()) / 1e9
 // after an external rotation.
 type Handler struct {
 	root      *handler
-	product   string
 	conf      *config.Config
 	text      *textFormatter // nil with use_json
 	json      *jsonFormatter
@@ -169,7 +168,7 @@ type outputEnv struct {
 
 // build makes a Handler from settings.
 func build(s settings, product, version string, env outputEnv) (_ *Handler, err error) {
-	h := &Handler{product: product}
+	h := &Handler{}
 	h.root = &handler{node: rootNode, owner: h}
 	if s.useEventlog {
 		return nil, fmt.Errorf("log: option use_eventlog: the Windows Event Log is not available on this platform")
