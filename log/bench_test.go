@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/goslo/goslo/reqctx"
 )
@@ -86,5 +87,23 @@ func TestDisabledDebugAllocatesNothing(t *testing.T) {
 	})
 	if n != 0 {
 		t.Errorf("a disabled debug line allocates %v times", n)
+	}
+}
+
+// BenchmarkFormatContextLine is the formatting of the context line alone,
+// without the write to the file.
+func BenchmarkFormatContextLine(b *testing.B) {
+	tf, err := newTextFormatter(defaultSettings().formats, "nova", "unknown")
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := &handler{node: getNode("nova.api.openstack.requestlog"), named: true}
+	buf := make([]byte, 0, 512)
+	b.ReportAllocs()
+	for b.Loop() {
+		r := slog.NewRecord(time.Now(), slog.LevelInfo, benchMsg, 0)
+		e := getRec(benchCtx, h, r)
+		buf = tf.format(buf[:0], e, false)
+		putRec(e)
 	}
 }
