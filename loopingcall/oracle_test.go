@@ -7,9 +7,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -47,23 +49,46 @@ type oracleOut struct {
 	} `json:"retry"`
 }
 
-// runOracle runs testdata/oracle.py, or skips when oslo.service is not
-// importable.
+var oracle struct {
+	once sync.Once
+	out  []byte
+	skip string
+	err  error
+}
+
+// runOracle runs testdata/oracle.py once per test binary (go test -count
+// reuses the answer), or skips when /usr/bin/python3 cannot import
+// oslo.service.
 func runOracle(t *testing.T) []byte {
 	t.Helper()
-	py := "/usr/bin/python3"
-	if err := exec.Command(py, "-c", "import oslo_service.loopingcall").Run(); err != nil {
-		t.Skipf("oslo.service oracle unavailable (%s -c 'import oslo_service.loopingcall': %v)", py, err)
+	oracle.once.Do(func() {
+		const py = "/usr/bin/python3"
+		var stderr bytes.Buffer
+		cmd := exec.Command(py, "oracle.py", "scenarios.json")
+		cmd.Dir = "testdata"
+		cmd.Stderr = &stderr
+		oracle.out, oracle.err = cmd.Output()
+		switch {
+		case errors.Is(oracle.err, exec.ErrNotFound) || errors.Is(oracle.err, fs.ErrNotExist):
+			oracle.skip = fmt.Sprintf("oslo.service oracle unavailable: %v", oracle.err)
+		case oracle.err != nil && strings.Contains(stderr.String(), "ModuleNotFoundError"):
+			oracle.skip = fmt.Sprintf("oslo.service oracle unavailable: %s cannot import it: %s", py, lastLine(stderr.String()))
+		case oracle.err != nil:
+			oracle.err = fmt.Errorf("testdata/oracle.py: %w\n%s", oracle.err, stderr.String())
+		}
+	})
+	if oracle.skip != "" {
+		t.Skip(oracle.skip)
 	}
-	var stderr bytes.Buffer
-	cmd := exec.Command(py, "oracle.py", "scenarios.json")
-	cmd.Dir = "testdata"
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("oracle.py: %v\n%s", err, stderr.String())
+	if oracle.err != nil {
+		t.Fatal(oracle.err)
 	}
-	return out
+	return oracle.out
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
 }
 
 func loadOracle(t *testing.T) (backOff []backOffScenario, retry []retryScenario, want oracleOut) {
