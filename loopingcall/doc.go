@@ -28,7 +28,11 @@
 // exactly start + n×Interval and each tick is late only by its own timer
 // wake-up (see the benchmarks). Likewise a DynamicInterval's delay counts
 // from the end of the previous call on that time line. When a call runs
-// past its next tick, the next call starts at once, as in oslo.
+// past its next tick, the next call starts at once, as in oslo. The last
+// 2 ms of every wait are slept with nanosleep(2) on Unix: the Go runtime's
+// own timers wake an idle process up to a millisecond late (Linux's
+// epoll_wait counts whole milliseconds), nanosleep within the kernel's
+// timer slack (50 µs). Stop can therefore take up to 2 ms to be noticed.
 //
 // Defaults: zero durations take oslo's default values (BackOff's 1 s
 // starting interval, 300 s timeout and max interval, 1 ms min interval,

@@ -194,3 +194,24 @@ func TestNextTick(t *testing.T) {
 		})
 	}
 }
+
+func TestNow(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		if got := Now(t.Context()); !got.Equal(time.Now()) {
+			t.Errorf("Now outside a loop = %v, want time.Now() %v", got, time.Now())
+		}
+		start := time.Now()
+		ctx := WithTickTime(t.Context(), start.Add(-3*time.Millisecond)) // woke 3 ms late
+		time.Sleep(500 * time.Millisecond)                               // the function works
+		if got := Now(ctx).Sub(start); got != 497*time.Millisecond {
+			t.Errorf("Now = start%+v, want start+497ms (the tick plus the time spent)", got)
+		}
+		if tick, ok := TickTime(ctx); !ok || !tick.Equal(start.Add(-3*time.Millisecond)) {
+			t.Errorf("TickTime = %v, %v", tick, ok)
+		}
+		future := WithTickTime(t.Context(), time.Now().Add(time.Hour))
+		if tick, _ := TickTime(future); !tick.Equal(time.Now()) {
+			t.Errorf("a tick in the future was kept: %v", tick.Sub(time.Now()))
+		}
+	})
+}

@@ -68,24 +68,46 @@ const UseMaxInterval time.Duration = math.MinInt64
 
 type tickKey struct{}
 
-// WithTickTime returns a copy of ctx that carries t as the time the call is
-// scheduled for. The loops of this package give their function such a
-// context; a scheduler of one's own can do the same so that
-// periodic.Tasks measures time on its schedule.
+// tick is what WithTickTime stores: the scheduled time of a call and the
+// wall-clock moment the call began.
+type tick struct{ at, called time.Time }
+
+// WithTickTime returns a copy of ctx that carries t as the time the call
+// about to be made is scheduled for (its tick), and the present moment as
+// the moment it is made. The loops of this package give their function
+// such a context; a scheduler of one's own can do the same so that
+// periodic.Tasks keeps to its schedule. A t in the future counts as now.
 func WithTickTime(ctx context.Context, t time.Time) context.Context {
-	return context.WithValue(ctx, tickKey{}, t)
+	now := time.Now()
+	if t.After(now) {
+		t = now
+	}
+	return context.WithValue(ctx, tickKey{}, tick{at: t, called: now})
 }
 
 // TickTime returns the time the current call of a loop's function was
 // scheduled for (the tick), and false when ctx does not come from a loop.
-// The tick is never later than the moment the function is called, and is
+// The tick is never later than the moment the function was called, and is
 // exact where the wall clock is not: a timer wakes a little late, by a
 // different amount each time, so successive time.Now() readings are
 // spaced unevenly, while successive ticks of a FixedInterval are exactly
-// Interval apart. periodic.Tasks uses it to decide which tasks are due.
+// Interval apart.
 func TickTime(ctx context.Context) (time.Time, bool) {
-	t, ok := ctx.Value(tickKey{}).(time.Time)
-	return t, ok
+	t, ok := ctx.Value(tickKey{}).(tick)
+	return t.at, ok
+}
+
+// Now returns the present time on the schedule of the loop whose function
+// got ctx: its tick plus the time since the function was called, so that
+// the timer's lateness in waking up is left out but the time the function
+// has spent is not. Without a tick in ctx it is time.Now(). periodic.Tasks
+// decides with it which tasks are due.
+func Now(ctx context.Context) time.Time {
+	t, ok := ctx.Value(tickKey{}).(tick)
+	if !ok {
+		return time.Now()
+	}
+	return t.at.Add(time.Since(t.called))
 }
 
 var errStopped = errors.New("loopingcall: stopped")

@@ -221,13 +221,14 @@ func (t *Tasks) Names() []string {
 // ctx ends, no further task starts and ctx's error is returned.
 //
 // Time is measured on the caller's schedule: when ctx comes from a
-// loopingcall loop, "now" is the tick the call was scheduled for
-// (loopingcall.TickTime) plus the time spent in this call, so a timer that
-// wakes a few microseconds earlier relative to the previous tick than the
-// wake before it cannot make a task look not yet due; oslo reads the clock
-// and, run from a FixedIntervalLoopingCall whose interval equals the
-// spacing, skips a tick now and then (pyref MEASURE.md §4). Called
-// directly, it reads the clock as oslo does.
+// loopingcall loop, "now" is loopingcall.Now(ctx) (the tick the call was
+// scheduled for, plus the time spent since the loop called its function)
+// and a task's first boundary is the tick. So a timer that wakes a few
+// microseconds earlier relative to the previous tick than the wake before
+// it cannot make a task look not yet due; oslo reads the clock and, run
+// from a FixedIntervalLoopingCall whose interval equals the spacing, skips
+// a tick now and then (pyref MEASURE.md §4). Called directly, it reads the
+// clock as oslo does.
 //
 // The idle time is how long until the next task is due, measured when the
 // call ends, at most the smallest spacing, DefaultInterval and
@@ -235,12 +236,11 @@ func (t *Tasks) Names() []string {
 // that just ran as due again a full spacing after the end of the call,
 // which adds the call's duration to every period.)
 func (t *Tasks) RunPeriodicTasks(ctx context.Context, raiseOnError bool) (time.Duration, error) {
-	began := time.Now()
-	tick, ok := loopingcall.TickTime(ctx)
-	if !ok || tick.After(began) {
-		tick = began
+	tick, onSchedule := loopingcall.TickTime(ctx)
+	now := func() time.Time { return loopingcall.Now(ctx) }
+	if !onSchedule {
+		tick = time.Now()
 	}
-	now := func() time.Time { return tick.Add(time.Since(began)) }
 
 	t.mu.Lock()
 	if !t.started {
@@ -264,7 +264,12 @@ func (t *Tasks) RunPeriodicTasks(ctx context.Context, raiseOnError bool) (time.D
 			runErr = err
 			break
 		}
-		if !t.claim(e, tick, now()) {
+		n := now()
+		first := n // oslo: a run_immediately task's first boundary is now()
+		if onSchedule {
+			first = tick
+		}
+		if !t.claim(e, first, n) {
 			continue
 		}
 		if t.logger.Enabled(ctx, slog.LevelDebug) {
@@ -288,14 +293,14 @@ func (t *Tasks) RunPeriodicTasks(ctx context.Context, raiseOnError bool) (time.D
 
 // claim decides whether e is due at now and, if so, moves its boundary
 // before it runs (as oslo does, so a failing task is not retried at once).
-// tick is the scheduled time of the call: a task's first boundary.
-func (t *Tasks) claim(e *entry, tick, now time.Time) bool {
+// first is the boundary of a task that runs for the first time.
+func (t *Tasks) claim(e *entry, first, now time.Time) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	spacing := e.task.Spacing
 	if e.pending {
 		e.pending = false
-		e.lastRun = tick
+		e.lastRun = first
 		return true
 	}
 	if e.lastRun.Add(spacing).After(now) {

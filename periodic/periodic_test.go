@@ -152,6 +152,41 @@ func TestRunFromDynamicInterval(t *testing.T) {
 	})
 }
 
+// TestWorkBeforeRunPeriodicTasks: a loop function that does other work
+// before it calls RunPeriodicTasks (here 0.5 s) still gets its tasks on a
+// steady period, since loopingcall.Now counts the time spent in the
+// function.
+func TestWorkBeforeRunPeriodicTasks(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		var runs []time.Duration
+		p, err := New("Mgr", DefaultConfig(), discard(),
+			Task{Name: "every2", Spacing: 2 * time.Second, Func: func(context.Context) error {
+				runs = append(runs, time.Since(start))
+				if len(runs) == 4 {
+					return loopingcall.Done(nil)
+				}
+				return nil
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		loop := &loopingcall.DynamicInterval{Func: func(ctx context.Context) (time.Duration, error) {
+			time.Sleep(500 * time.Millisecond)
+			return p.RunPeriodicTasks(ctx, true)
+		}}
+		if err := loop.Start(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := loop.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]time.Duration{s(2.5), s(4.5), s(6.5), s(8.5)}, runs); diff != "" {
+			t.Errorf("runs (-want +got):\n%s", diff)
+		}
+	})
+}
+
 func TestLogLines(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		var logs logBuf
