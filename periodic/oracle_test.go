@@ -186,7 +186,7 @@ func replay(t *testing.T, sc scenario, want oracleScenario) {
 	for i, c := range sc.Calls {
 		call = i
 		ran = nil
-		time.Sleep(start.Add(secs(c.At)).Sub(time.Now()))
+		time.Sleep(time.Until(start.Add(secs(c.At))))
 		idle, err := p.RunPeriodicTasks(t.Context(), c.Raise)
 		exp := want.Calls[i]
 		at := fmt.Sprintf("call %d at %vs", i, c.At)
@@ -222,7 +222,7 @@ func replay(t *testing.T, sc scenario, want oracleScenario) {
 		wantIdle := secs(*exp.Idle)
 		for _, e := range p.entries {
 			if slices.Contains(ran, e.task.Name) {
-				wantIdle = min(wantIdle, max(0, e.lastRun.Add(e.task.Spacing).Sub(time.Now())))
+				wantIdle = min(wantIdle, max(0, time.Until(e.lastRun.Add(e.task.Spacing))))
 			}
 		}
 		if d := idle - wantIdle; d < -time.Microsecond || d > time.Microsecond {

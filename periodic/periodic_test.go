@@ -40,7 +40,7 @@ func TestTickTimeAvoidsSkippedTick(t *testing.T) {
 				start := time.Now()
 				var got []bool
 				for k, w := range wakeups {
-					time.Sleep(start.Add(w).Sub(time.Now()))
+					time.Sleep(time.Until(start.Add(w)))
 					ctx := t.Context()
 					if onSchedule {
 						ctx = loopingcall.WithTickTime(ctx, start.Add(time.Duration(k)*time.Second))
