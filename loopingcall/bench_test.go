@@ -60,7 +60,7 @@ func (d *driftStats) report(b *testing.B) {
 var driftIntervals = []struct {
 	name string
 	d    time.Duration
-}{{"1ms", time.Millisecond}, {"10ms", 10 * time.Millisecond}, {"100ms", 100 * time.Millisecond}}
+}{{"1ms", time.Millisecond}, {"10ms", 10 * time.Millisecond}, {"100ms", 100 * time.Millisecond}, {"1s", time.Second}}
 
 // BenchmarkFixedIntervalDrift measures how late each tick of a
 // FixedInterval lands against the ideal grid start + k×interval (one op =
@@ -72,7 +72,7 @@ func BenchmarkFixedIntervalDrift(b *testing.B) {
 		b.Run(iv.name, func(b *testing.B) {
 			st := &driftStats{interval: iv.d}
 			n := 0
-			f := &FixedInterval{Interval: iv.d, Func: func(ctx context.Context) error {
+			f := &FixedInterval{Interval: iv.d, Logger: discard(), Func: func(ctx context.Context) error {
 				st.add(time.Now())
 				n++
 				if n > b.N {
@@ -123,7 +123,7 @@ func BenchmarkEndRelativeDrift(b *testing.B) {
 // itself (interval far below the timer resolution: the loop never sleeps).
 func BenchmarkFixedIntervalTick(b *testing.B) {
 	n := 0
-	f := &FixedInterval{Interval: time.Nanosecond, Func: func(ctx context.Context) error {
+	f := &FixedInterval{Interval: time.Nanosecond, Logger: discard(), Func: func(ctx context.Context) error {
 		n++
 		if n >= b.N {
 			return Done(nil)
