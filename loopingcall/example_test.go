@@ -36,10 +36,16 @@ func ExampleFixedInterval() {
 // A loop a service owns: started with the service, stopped and waited for
 // when it stops.
 func ExampleFixedInterval_stop() {
-	ticks := make(chan struct{}, 100)
+	ticks := make(chan struct{}, 1)
 	report := &loopingcall.FixedInterval{
 		Interval: time.Millisecond,
-		Func:     func(ctx context.Context) error { ticks <- struct{}{}; return nil },
+		Func: func(ctx context.Context) error {
+			select {
+			case ticks <- struct{}{}:
+			default:
+			}
+			return nil
+		},
 	}
 	if err := report.Start(context.Background()); err != nil {
 		fmt.Println(err)
