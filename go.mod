@@ -1,7 +1,11 @@
 module github.com/goslo/goslo
 
-go 1.26
+go 1.26.0
 
 require go.uber.org/goleak v1.3.0
 
-require github.com/google/go-cmp v0.7.0 // indirect
+require (
+	github.com/coreos/go-systemd/v22 v22.7.0
+	github.com/google/go-cmp v0.7.0
+	golang.org/x/sys v0.50.0
+)
