@@ -65,6 +65,26 @@ const backOffKind = "Dynamic backoff interval looping call"
 // while the loop is running, and may be called again once it has ended,
 // with its back-off state reset.
 func (b *BackOff) Start(ctx context.Context) error {
+	if err := b.check(); err != nil {
+		return err
+	}
+	return b.start(ctx, backOffBusy, b.run)
+}
+
+// Run is Start and Wait in one, in the calling goroutine: it runs the loop
+// until it ends and returns what Wait would. Stop works as with Start. Use
+// it where something else owns the goroutine (an errgroup, a
+// service.Group).
+func (b *BackOff) Run(ctx context.Context) (any, error) {
+	if err := b.check(); err != nil {
+		return nil, err
+	}
+	return b.runHere(ctx, backOffBusy, b.run)
+}
+
+const backOffBusy = "loopingcall: a dynamic backoff interval looping call can only run one function at a time"
+
+func (b *BackOff) check() error {
 	if b.Func == nil {
 		return errors.New("loopingcall: back-off looping call: no Func")
 	}
@@ -84,7 +104,7 @@ func (b *BackOff) Start(ctx context.Context) error {
 	if b.Jitter < 0 || math.IsNaN(b.Jitter) || math.IsInf(b.Jitter, 0) {
 		return fmt.Errorf("loopingcall: back-off looping call: jitter %v is not a positive number", b.Jitter)
 	}
-	return b.start(ctx, "loopingcall: a dynamic backoff interval looping call can only run one function at a time", b.run)
+	return nil
 }
 
 // backOffState is oslo's BackOffLoopingCall._idle_for with its state

@@ -10,15 +10,17 @@
 //	RetryDecorator                      Retrying, Retry, Retrying.Do
 //	LoopingCallDone(retvalue)           return Done(value)
 //	LoopingCallTimeOut                  ErrTimeout (errors.Is)
-//	start(...) / stop() / wait()        Start(ctx) / Stop() / Wait()
+//	start(...) / stop() / wait()        Start(ctx) / Stop() / Wait(), or Run(ctx)
 //
 // A loop is a struct: set its fields, Start it with a context, and it runs
 // its function in one goroutine until the function returns Done, the
 // function fails (unless ContinueOnError), Stop is called or the context
 // ends. Wait waits for that goroutine and returns the loop's result, so
 // every goroutine the package starts has an owner that stops it and waits
-// for it. The function gets a context that Stop cancels, and that carries
-// the time the call was scheduled for (TickTime).
+// for it. Run does the same in the calling goroutine, for a loop whose
+// goroutine something else owns (a service.Group, an errgroup). The
+// function gets a context that Stop cancels, and that carries the time the
+// call was scheduled for (TickTime, Now).
 //
 // Scheduling follows oslo, with one change: the loops keep their own time
 // line, so that the small lateness of every timer wake-up does not add up.

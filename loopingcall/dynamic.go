@@ -49,6 +49,26 @@ const dynamicKind = "Dynamic interval looping call"
 // owns; Stop or the end of ctx stops it, Wait waits for it. Start fails
 // while the loop is running, and may be called again once it has ended.
 func (d *DynamicInterval) Start(ctx context.Context) error {
+	if err := d.check(); err != nil {
+		return err
+	}
+	return d.start(ctx, dynamicBusy, d.run)
+}
+
+// Run is Start and Wait in one, in the calling goroutine: it runs the loop
+// until it ends and returns what Wait would. Stop works as with Start. Use
+// it where something else owns the goroutine (an errgroup, a
+// service.Group).
+func (d *DynamicInterval) Run(ctx context.Context) (any, error) {
+	if err := d.check(); err != nil {
+		return nil, err
+	}
+	return d.runHere(ctx, dynamicBusy, d.run)
+}
+
+const dynamicBusy = "loopingcall: a dynamic interval looping call can only run one function at a time"
+
+func (d *DynamicInterval) check() error {
 	if d.Func == nil {
 		return errors.New("loopingcall: dynamic interval looping call: no Func")
 	}
@@ -58,7 +78,7 @@ func (d *DynamicInterval) Start(ctx context.Context) error {
 	if err := checkNonNegative("dynamic interval looping call", "max interval", d.MaxInterval); err != nil {
 		return err
 	}
-	return d.start(ctx, "loopingcall: a dynamic interval looping call can only run one function at a time", d.run)
+	return nil
 }
 
 func (d *DynamicInterval) run(ctx context.Context) (any, error) {

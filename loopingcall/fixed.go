@@ -55,6 +55,26 @@ const fixedKind = "Fixed interval looping call"
 // function at a time: Start fails while the loop is running, and may be
 // called again once it has ended.
 func (f *FixedInterval) Start(ctx context.Context) error {
+	if err := f.check(); err != nil {
+		return err
+	}
+	return f.start(ctx, fixedBusy, f.run)
+}
+
+// Run is Start and Wait in one, in the calling goroutine: it runs the loop
+// until it ends and returns what Wait would. Stop works as with Start. Use
+// it where something else owns the goroutine (an errgroup, a
+// service.Group).
+func (f *FixedInterval) Run(ctx context.Context) (any, error) {
+	if err := f.check(); err != nil {
+		return nil, err
+	}
+	return f.runHere(ctx, fixedBusy, f.run)
+}
+
+const fixedBusy = "loopingcall: a fixed interval looping call can only run one function at a time"
+
+func (f *FixedInterval) check() error {
 	if f.Func == nil {
 		return errors.New("loopingcall: fixed interval looping call: no Func")
 	}
@@ -69,7 +89,7 @@ func (f *FixedInterval) Start(ctx context.Context) error {
 			return err
 		}
 	}
-	return f.start(ctx, "loopingcall: a fixed interval looping call can only run one function at a time", f.run)
+	return nil
 }
 
 func (f *FixedInterval) run(ctx context.Context) (any, error) {

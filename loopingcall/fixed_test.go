@@ -408,3 +408,59 @@ func TestFixedIntervalTimeout(t *testing.T) {
 		}
 	})
 }
+
+func TestRun(t *testing.T) {
+	t.Run("runs in the calling goroutine", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			calls := 0
+			f := &FixedInterval{Interval: time.Second, Func: func(context.Context) error {
+				calls++
+				if calls == 3 {
+					return Done("ok")
+				}
+				return nil
+			}}
+			start := time.Now()
+			v, err := f.Run(t.Context())
+			if v != "ok" || err != nil || calls != 3 || time.Since(start) != 2*time.Second {
+				t.Errorf("Run() = %v, %v after %d calls and %v", v, err, calls, time.Since(start))
+			}
+			if v, err := f.Wait(); v != "ok" || err != nil {
+				t.Errorf("Wait() after Run = %v, %v", v, err)
+			}
+		})
+	})
+	t.Run("Stop from another goroutine", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			d := &DynamicInterval{Func: func(context.Context) (time.Duration, error) { return time.Minute, nil }}
+			done := make(chan error)
+			go func() {
+				_, err := d.Run(t.Context())
+				done <- err
+			}()
+			synctest.Wait()
+			if err := d.Start(t.Context()); err == nil || !strings.Contains(err.Error(), "can only run one function at a time") {
+				t.Errorf("Start while Run runs: %v", err)
+			}
+			d.Stop()
+			if err := <-done; err != nil {
+				t.Errorf("Run() after Stop = %v", err)
+			}
+		})
+	})
+	t.Run("context ends", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
+			defer cancel()
+			b := &BackOff{Func: func(context.Context) (bool, error) { return true, nil }}
+			if _, err := b.Run(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("Run() = %v, want DeadlineExceeded", err)
+			}
+		})
+	})
+	t.Run("invalid", func(t *testing.T) {
+		if _, err := (&BackOff{}).Run(t.Context()); err == nil || !strings.Contains(err.Error(), "no Func") {
+			t.Errorf("Run() = %v", err)
+		}
+	})
+}

@@ -131,27 +131,52 @@ type loop struct {
 	running bool
 }
 
-// start spawns body in a goroutine owned by l. body gets a context that
-// Stop cancels with errStopped.
-func (l *loop) start(parent context.Context, busy string, body func(ctx context.Context) (any, error)) error {
+// begin marks the loop as running and returns the context its body runs
+// with, which Stop cancels with errStopped.
+func (l *loop) begin(parent context.Context, busy string) (context.Context, *run, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.running {
-		return errors.New(busy)
+		return nil, nil, errors.New(busy)
 	}
 	ctx, cancel := context.WithCancelCause(parent)
 	r := &run{done: make(chan struct{})}
 	l.cancel, l.current, l.running = cancel, r, true
+	return ctx, r, nil
+}
+
+// end records the result of the run r and wakes the waiters.
+func (l *loop) end(r *run, res any, err error) {
+	l.mu.Lock()
+	l.cancel(nil)
+	r.result, r.err = res, err
+	l.running = false
+	l.mu.Unlock()
+	close(r.done)
+}
+
+// start runs body in a goroutine owned by l.
+func (l *loop) start(parent context.Context, busy string, body func(ctx context.Context) (any, error)) error {
+	ctx, r, err := l.begin(parent, busy)
+	if err != nil {
+		return err
+	}
 	go func() {
 		res, err := body(ctx)
-		cancel(nil)
-		l.mu.Lock()
-		r.result, r.err = res, err
-		l.running = false
-		l.mu.Unlock()
-		close(r.done)
+		l.end(r, res, err)
 	}()
 	return nil
+}
+
+// runHere runs body in the calling goroutine.
+func (l *loop) runHere(parent context.Context, busy string, body func(ctx context.Context) (any, error)) (any, error) {
+	ctx, r, err := l.begin(parent, busy)
+	if err != nil {
+		return nil, err
+	}
+	res, err := body(ctx)
+	l.end(r, res, err)
+	return res, err
 }
 
 // Stop asks the loop to stop and returns at once, as oslo's stop does. The
