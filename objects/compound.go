@@ -1,0 +1,701 @@
+package objects
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math"
+	"net/netip"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+)
+
+// elemErr adds the index or key of a collection element to the field name
+// of an error raised for that element ("tags" becomes "tags[2]").
+func (c *fieldCtx) elemErr(err error, key any) error {
+	var fe *FieldError
+	if errors.As(err, &fe) && fe.Object == c.obj && strings.HasPrefix(fe.Field, c.attr) {
+		fe.Field = c.attr + fmt.Sprintf("[%v]", key) + fe.Field[len(c.attr):]
+		return err
+	}
+	return &FieldError{Object: c.obj, Field: c.attr + fmt.Sprintf("[%v]", key), Err: err}
+}
+
+func isNullable(t Type) bool { _, ok := t.(nullableType); return ok }
+
+func elemCoerce(t Type, c *fieldCtx, v any) (any, error) {
+	if v == nil || isNilObject(v) {
+		if isNullable(t) {
+			return nil, nil
+		}
+		return nil, c.cannotBeNone()
+	}
+	return t.coerce(c, v)
+}
+
+func elemFromPrimitive(t Type, c *fieldCtx, p *pval) (any, error) {
+	if p.kind == pNull {
+		if isNullable(t) {
+			return nil, nil
+		}
+		return nil, c.cannotBeNone()
+	}
+	return t.fromPrimitive(c, p)
+}
+
+func elemToPrimitive(t Type, v any, depth int) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return toPrimitiveDepth(t, v, depth)
+}
+
+func elemAppendJSON(t Type, b []byte, v any, depth int) ([]byte, error) {
+	if v == nil {
+		return append(b, "null"...), nil
+	}
+	return appendJSONDepth(t, b, v, depth)
+}
+
+// Collections and objects need the nesting depth to stop on cycles; the
+// scalar types ignore it.
+type deepType interface {
+	toPrimitiveAt(v any, depth int) (any, error)
+	appendJSONAt(b []byte, v any, depth int) ([]byte, error)
+}
+
+func toPrimitiveDepth(t Type, v any, depth int) (any, error) {
+	if d, ok := t.(deepType); ok {
+		return d.toPrimitiveAt(v, depth)
+	}
+	if n, ok := t.(nullableType); ok {
+		return elemToPrimitive(n.inner, v, depth)
+	}
+	return t.toPrimitive(v)
+}
+
+func appendJSONDepth(t Type, b []byte, v any, depth int) ([]byte, error) {
+	if d, ok := t.(deepType); ok {
+		return d.appendJSONAt(b, v, depth)
+	}
+	if n, ok := t.(nullableType); ok {
+		return elemAppendJSON(n.inner, b, v, depth)
+	}
+	return t.appendJSON(b, v)
+}
+
+func isNilObject(v any) bool {
+	o, ok := v.(*Object)
+	return ok && o == nil
+}
+
+// sliceItems returns the elements of a Go slice or array value (what a
+// List or Set field accepts where Python takes an iterable).
+func sliceItems(v any) ([]any, bool) {
+	switch x := v.(type) {
+	case []any:
+		return x, true
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out, true
+	case []*Object:
+		out := make([]any, len(x))
+		for i, o := range x {
+			out[i] = o
+		}
+		return out, true
+	case string:
+		return nil, false
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Slice && rv.Kind() != reflect.Array {
+		return nil, false
+	}
+	out := make([]any, rv.Len())
+	for i := range out {
+		out[i] = rv.Index(i).Interface()
+	}
+	return out, true
+}
+
+// ---- List ----
+
+type listType struct {
+	elem Type
+	objs bool // elements are objects: the natural form is []*Object
+}
+
+// ListOf is oslo's List(t): a list whose elements have type t (use
+// Nullable(t) to allow None elements). A JSON string given for a list is
+// read as its characters and a JSON object as its keys, as Python
+// iterates them.
+func ListOf(t Type) Type {
+	_, objs := t.(objectType)
+	return listType{elem: t, objs: objs}
+}
+
+// ListOfObjects is oslo's ListOfObjectsField: ListOf(ObjectOf(name)), held
+// as []*Object.
+func ListOfObjects(name string) Type { return ListOf(ObjectOf(name)) }
+
+func (t listType) String() string { return "List(" + t.elem.String() + ")" }
+
+func (t listType) build(n int) (objs []*Object, vals []any) {
+	if t.objs {
+		return make([]*Object, 0, n), nil
+	}
+	return nil, make([]any, 0, n)
+}
+
+func (t listType) coerce(c *fieldCtx, v any) (any, error) {
+	items, ok := sliceItems(v)
+	if !ok {
+		return nil, c.errorf(v, "a list is required, not a %s", goTypeName(v))
+	}
+	objs, vals := t.build(len(items))
+	for i, x := range items {
+		e, err := elemCoerce(t.elem, c, x)
+		if err != nil {
+			return nil, c.elemErr(err, i)
+		}
+		if t.objs {
+			objs = append(objs, e.(*Object))
+		} else {
+			vals = append(vals, e)
+		}
+	}
+	if t.objs {
+		return objs, nil
+	}
+	return vals, nil
+}
+
+func (t listType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
+	items, err := p.iterate()
+	if err != nil {
+		return nil, c.wrap(p, err)
+	}
+	objs, vals := t.build(len(items))
+	for i := range items {
+		e, err := elemFromPrimitive(t.elem, c, &items[i])
+		if err != nil {
+			return nil, c.elemErr(err, i)
+		}
+		if t.objs {
+			objs = append(objs, e.(*Object))
+		} else {
+			vals = append(vals, e)
+		}
+	}
+	if t.objs {
+		return objs, nil
+	}
+	return vals, nil
+}
+
+func (t listType) toPrimitive(v any) (any, error) { return t.toPrimitiveAt(v, 0) }
+
+func (t listType) toPrimitiveAt(v any, depth int) (any, error) {
+	if objs, ok := v.([]*Object); ok {
+		out := make([]any, len(objs))
+		for i, o := range objs {
+			p, err := o.toPrimitive("", depth+1)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = p
+		}
+		return out, nil
+	}
+	vals, _ := v.([]any)
+	out := make([]any, len(vals))
+	for i, x := range vals {
+		p, err := elemToPrimitive(t.elem, x, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+func (t listType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJSONAt(b, v, 0) }
+
+func (t listType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
+	var err error
+	b = append(b, '[')
+	if objs, ok := v.([]*Object); ok {
+		for i, o := range objs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = o.appendJSON(b, depth+1); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
+	}
+	vals, _ := v.([]any)
+	for i, x := range vals {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if b, err = elemAppendJSON(t.elem, b, x, depth+1); err != nil {
+			return b, err
+		}
+	}
+	return append(b, ']'), nil
+}
+
+// ---- Dict ----
+
+type dictType struct{ elem Type }
+
+// DictOf is oslo's Dict(t): string keys, values of type t (Nullable(t)
+// to allow None values).
+func DictOf(t Type) Type { return dictType{elem: t} }
+
+func (t dictType) String() string { return "Dict(" + t.elem.String() + ")" }
+
+func (t dictType) coerce(c *fieldCtx, v any) (any, error) {
+	var m map[string]any
+	switch x := v.(type) {
+	case map[string]any:
+		m = x
+	default:
+		rv := reflect.ValueOf(v)
+		if rv.Kind() != reflect.Map {
+			return nil, c.errorf(v, "a dict is required, not a %s", goTypeName(v))
+		}
+		if rv.Type().Key().Kind() != reflect.String {
+			return nil, c.errorf(v, "dict keys must be strings")
+		}
+		m = make(map[string]any, rv.Len())
+		it := rv.MapRange()
+		for it.Next() {
+			m[it.Key().String()] = it.Value().Interface()
+		}
+	}
+	out := make(map[string]any, len(m))
+	for _, k := range sortedKeys(m) {
+		e, err := elemCoerce(t.elem, c, m[k])
+		if err != nil {
+			return nil, c.elemErr(err, k)
+		}
+		out[k] = e
+	}
+	return out, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func (t dictType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
+	if p.kind != pObject {
+		return nil, c.errorf(p, "'%s' object has no attribute 'items'", p.pyTypeName())
+	}
+	out := make(map[string]any, len(p.keys))
+	for i, k := range p.keys {
+		e, err := elemFromPrimitive(t.elem, c, &p.arr[i])
+		if err != nil {
+			return nil, c.elemErr(err, k)
+		}
+		out[k] = e
+	}
+	return out, nil
+}
+
+func (t dictType) toPrimitive(v any) (any, error) { return t.toPrimitiveAt(v, 0) }
+
+func (t dictType) toPrimitiveAt(v any, depth int) (any, error) {
+	m, _ := v.(map[string]any)
+	out := make(map[string]any, len(m))
+	for k, x := range m {
+		p, err := elemToPrimitive(t.elem, x, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = p
+	}
+	return out, nil
+}
+
+func (t dictType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJSONAt(b, v, 0) }
+
+func (t dictType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
+	m, _ := v.(map[string]any)
+	b = append(b, '{')
+	if len(m) == 1 {
+		for k, x := range m {
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			var err error
+			if b, err = elemAppendJSON(t.elem, b, x, depth+1); err != nil {
+				return b, err
+			}
+		}
+		return append(b, '}'), nil
+	}
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		var err error
+		if b, err = elemAppendJSON(t.elem, b, m[k], depth+1); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// ---- Set ----
+
+type setType struct{ elem Type }
+
+// SetOf is oslo's Set(t). Go has no set type: the field holds a []any
+// without duplicates, sorted, and accepts a slice (duplicates dropped) or
+// the keys of a map. On the wire a set is a list, written sorted.
+func SetOf(t Type) Type { return setType{elem: t} }
+
+func (t setType) String() string { return "Set(" + t.elem.String() + ")" }
+
+func (t setType) coerce(c *fieldCtx, v any) (any, error) {
+	items, ok := sliceItems(v)
+	if !ok {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() != reflect.Map {
+			return nil, c.errorf(v, "a set is required, not a %s", goTypeName(v))
+		}
+		for _, k := range rv.MapKeys() {
+			items = append(items, k.Interface())
+		}
+	}
+	out := make([]any, 0, len(items))
+	seen := map[any]bool{}
+	for _, x := range items {
+		e, err := elemCoerce(t.elem, c, x)
+		if err != nil {
+			return nil, c.elemErr(err, describeValue(x))
+		}
+		k := naturalKey(e, len(out))
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, e)
+	}
+	sortNatural(out)
+	return out, nil
+}
+
+// identityFromPrimitive reports whether oslo's from_primitive of the type
+// returns its argument unchanged (coercion comes later): a set of such
+// elements is de-duplicated on the raw JSON values first.
+func identityFromPrimitive(t Type) bool {
+	switch x := t.(type) {
+	case nullableType:
+		return identityFromPrimitive(x.inner)
+	case stringType, enumType, uuidType, macType, integerType, floatType, booleanType:
+		return true
+	}
+	return false
+}
+
+func isCollection(t Type) bool {
+	switch x := t.(type) {
+	case nullableType:
+		return isCollection(x.inner)
+	case listType, dictType, setType:
+		return true
+	}
+	return false
+}
+
+func (t setType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
+	items, err := p.iterate()
+	if err != nil {
+		return nil, c.wrap(p, err)
+	}
+	// Python builds set(from_primitive(x) for x in value), then coerces
+	// every member into a new set.
+	out := make([]any, 0, len(items))
+	seenRaw := map[any]bool{}
+	seen := map[any]bool{}
+	for i := range items {
+		x := &items[i]
+		if identityFromPrimitive(t.elem) {
+			k, err := pyHashKey(x, i)
+			if err != nil {
+				return nil, c.wrap(p, err)
+			}
+			if seenRaw[k] {
+				continue
+			}
+			seenRaw[k] = true
+		} else if isCollection(t.elem) && x.kind != pNull {
+			return nil, c.wrap(p, fmt.Errorf("unhashable type: '%s'", x.pyTypeName()))
+		}
+		e, err := elemFromPrimitive(t.elem, c, x)
+		if err != nil {
+			return nil, c.elemErr(err, x.pyStr())
+		}
+		k := naturalKey(e, i)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, e)
+	}
+	sortNatural(out)
+	return out, nil
+}
+
+func (t setType) toPrimitive(v any) (any, error) { return t.toPrimitiveAt(v, 0) }
+
+func (t setType) toPrimitiveAt(v any, depth int) (any, error) {
+	vals, _ := v.([]any)
+	out := make([]any, len(vals))
+	for i, x := range vals {
+		p, err := elemToPrimitive(t.elem, x, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = p
+	}
+	slices.SortStableFunc(out, comparePrimitive)
+	return out, nil
+}
+
+func (t setType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJSONAt(b, v, 0) }
+
+func (t setType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
+	p, err := t.toPrimitiveAt(v, depth)
+	if err != nil {
+		return b, err
+	}
+	return appendPrimitive(b, p)
+}
+
+// hashKey types keep keys of different Python types apart where Python
+// keeps them apart (1 == 1.0 == True, but "1" differs).
+type (
+	numKey   struct{ i int64 }
+	floatKey struct{ f float64 }
+	bigKey   struct{ s string }
+	strKey   struct{ s string }
+	nullKey  struct{}
+	uniqKey  struct{ i int }
+	timeKey  struct{ us int64 }
+)
+
+// pyHashKey returns a key equal for values Python's set would merge.
+func pyHashKey(p *pval, i int) (any, error) {
+	switch p.kind {
+	case pNull:
+		return nullKey{}, nil
+	case pBool:
+		if p.b {
+			return numKey{1}, nil
+		}
+		return numKey{0}, nil
+	case pInt:
+		return numKey{p.i}, nil
+	case pBig:
+		return bigKey{pyIntString(p.s)}, nil
+	case pFloat:
+		if math.IsNaN(p.f) {
+			return uniqKey{i}, nil
+		}
+		if p.f == math.Trunc(p.f) && p.f >= -(1<<63) && p.f < 1<<63 {
+			return numKey{int64(p.f)}, nil
+		}
+		return floatKey{p.f}, nil
+	case pString:
+		return strKey{p.s}, nil
+	}
+	return nil, fmt.Errorf("unhashable type: '%s'", p.pyTypeName())
+}
+
+// naturalKey returns a key equal for field values Python considers equal.
+func naturalKey(v any, i int) any {
+	switch x := v.(type) {
+	case nil:
+		return nullKey{}
+	case float64:
+		if math.IsNaN(x) {
+			return uniqKey{i}
+		}
+		if x == 0 {
+			return floatKey{0}
+		}
+	case time.Time:
+		return timeKey{x.UnixMicro()}
+	case netip.Prefix:
+		return x.Masked()
+	case *Object:
+		return x
+	}
+	if v != nil && reflect.TypeOf(v).Comparable() {
+		return v
+	}
+	return uniqKey{i}
+}
+
+// sortNatural orders a set's values: numbers, strings, times by instant,
+// addresses; other values keep their order.
+func sortNatural(vals []any) {
+	slices.SortStableFunc(vals, func(a, b any) int {
+		switch x := a.(type) {
+		case int64:
+			if y, ok := b.(int64); ok {
+				return cmp.Compare(x, y)
+			}
+		case float64:
+			if y, ok := b.(float64); ok {
+				return cmp.Compare(x, y)
+			}
+		case string:
+			if y, ok := b.(string); ok {
+				return strings.Compare(x, y)
+			}
+		case bool:
+			if y, ok := b.(bool); ok {
+				return cmpBool(x, y)
+			}
+		case time.Time:
+			if y, ok := b.(time.Time); ok {
+				return x.Compare(y)
+			}
+		case netip.Addr:
+			if y, ok := b.(netip.Addr); ok {
+				return x.Compare(y)
+			}
+		case netip.Prefix:
+			if y, ok := b.(netip.Prefix); ok {
+				if c := x.Addr().Compare(y.Addr()); c != 0 {
+					return c
+				}
+				return cmp.Compare(x.Bits(), y.Bits())
+			}
+		case nil:
+			if b != nil {
+				return -1
+			}
+		}
+		if b == nil && a != nil {
+			return 1
+		}
+		return 0
+	})
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
+
+// comparePrimitive orders primitive values the way Python's sorted()
+// orders a set's primitives: numbers by value, strings by code point.
+func comparePrimitive(a, b any) int {
+	fa, aNum := primitiveNumber(a)
+	fb, bNum := primitiveNumber(b)
+	switch {
+	case aNum && bNum:
+		if ia, ok := a.(int64); ok {
+			if ib, ok := b.(int64); ok {
+				return cmp.Compare(ia, ib)
+			}
+		}
+		return cmp.Compare(fa, fb)
+	case a == nil && b != nil:
+		return -1
+	case b == nil && a != nil:
+		return 1
+	}
+	sa, aok := a.(string)
+	sb, bok := b.(string)
+	if aok && bok {
+		return strings.Compare(sa, sb)
+	}
+	return 0
+}
+
+func primitiveNumber(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int64:
+		return float64(x), true
+	case float64:
+		return x, true
+	case bool:
+		if x {
+			return 1, true
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+// ---- Object ----
+
+type objectType struct{ name string }
+
+// ObjectOf is oslo's Object(name) (ObjectField): a nested object of the
+// named class, registered in the same registry.
+func ObjectOf(name string) Type { return objectType{name: name} }
+
+func (t objectType) String() string { return "Object(" + t.name + ")" }
+
+func (t objectType) check(c *fieldCtx, v any, o *Object) (any, error) {
+	if o.class.Name != t.name {
+		return nil, c.errorf(nil, "an object of type %s is required, not a %s", t.name, o.class.Name)
+	}
+	return o, nil
+}
+
+func (t objectType) coerce(c *fieldCtx, v any) (any, error) {
+	o, ok := v.(*Object)
+	if !ok {
+		return nil, c.errorf(v, "an object of type %s is required, not a %s", t.name, goTypeName(v))
+	}
+	return t.check(c, v, o)
+}
+
+func (t objectType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
+	o, err := c.reg.load(p, c.depth+1)
+	if err != nil {
+		return nil, &FieldError{Object: c.obj, Field: c.attr, Err: err}
+	}
+	return t.check(c, p, o)
+}
+
+func (t objectType) toPrimitive(v any) (any, error) { return t.toPrimitiveAt(v, 0) }
+
+func (t objectType) toPrimitiveAt(v any, depth int) (any, error) {
+	o, _ := v.(*Object)
+	return o.toPrimitive("", depth+1)
+}
+
+func (t objectType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJSONAt(b, v, 0) }
+
+func (t objectType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
+	o, _ := v.(*Object)
+	return o.appendJSON(b, depth+1)
+}
