@@ -94,7 +94,7 @@ type Registry struct {
 	mu      sync.RWMutex
 	classes map[string][]*Class // newest version first
 
-	keyName, keyNamespace, keyVersion, keyData, keyChanges string
+	keyName, keyNamespace, keyVersion, keyData, keyChanges      string
 	jsonName, jsonNamespace, jsonVersion, jsonData, jsonChanges string
 }
 

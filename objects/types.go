@@ -210,10 +210,10 @@ type uuidType struct{}
 // not check that the value is a UUID, nor change its case.
 var UUID Type = uuidType{}
 
-func (uuidType) String() string                           { return "UUID" }
-func (uuidType) coerce(_ *fieldCtx, v any) (any, error)   { return pyStr(v), nil }
+func (uuidType) String() string                                  { return "UUID" }
+func (uuidType) coerce(_ *fieldCtx, v any) (any, error)          { return pyStr(v), nil }
 func (uuidType) fromPrimitive(_ *fieldCtx, p *pval) (any, error) { return p.pyStr(), nil }
-func (uuidType) toPrimitive(v any) (any, error)           { return v, nil }
+func (uuidType) toPrimitive(v any) (any, error)                  { return v, nil }
 func (uuidType) appendJSON(b []byte, v any) ([]byte, error) {
 	s, _ := v.(string)
 	return appendJSONString(b, s), nil
