@@ -52,6 +52,10 @@ func objectAnswer(mode, target string, in []byte) any {
 		slices.Sort(changed)
 		return map[string]any{"changes": append([]string{}, changed...)}
 	}
+	if mode == "backport" && target == "" {
+		// The package reads "" as the object's own version; oslo fails.
+		return errorAnswer(errors.New("objects: empty target version"))
+	}
 	out, err := obj.ToJSON(target)
 	if err != nil {
 		return errorAnswer(err)
