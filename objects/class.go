@@ -74,14 +74,32 @@ type Class struct {
 	byName    []int // field indexes sorted by name
 	defaults  []any // coerced defaults (nil when none)
 	isObjects int   // index of "objects" for a list class
+	sizeHint  int64 // length of the last JSON written (atomic), to size the next buffer
 }
 
 // field returns the index of a field, or -1.
 func (c *Class) field(name string) int {
+	if len(c.Fields) <= 16 {
+		for i := range c.Fields {
+			if n := c.Fields[i].Name; len(n) == len(name) && n == name {
+				return i
+			}
+		}
+		return -1
+	}
 	if i, ok := c.index[name]; ok {
 		return i
 	}
 	return -1
+}
+
+// fieldAfter is field for keys that usually come in declaration order:
+// it looks at the field after the previous one first.
+func (c *Class) fieldAfter(name string, prev int) int {
+	if i := prev + 1; i < len(c.Fields) && c.Fields[i].Name == name {
+		return i
+	}
+	return c.field(name)
 }
 
 // Registry holds the registered classes of one project namespace (oslo's

@@ -8,6 +8,7 @@ import (
 	"net/netip"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -305,13 +306,13 @@ func (t dictType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
 	if p.kind != pObject {
 		return nil, c.errorf(p, "'%s' object has no attribute 'items'", p.pyTypeName())
 	}
-	out := make(map[string]any, len(p.keys))
-	for i, k := range p.keys {
-		e, err := elemFromPrimitive(t.elem, c, &p.arr[i])
+	out := make(map[string]any, p.members())
+	for i := 0; i < p.members(); i++ {
+		e, err := elemFromPrimitive(t.elem, c, p.val(i))
 		if err != nil {
-			return nil, c.elemErr(err, k)
+			return nil, c.elemErr(err, p.key(i))
 		}
-		out[k] = e
+		out[p.key(i)] = e
 	}
 	return out, nil
 }
@@ -335,19 +336,14 @@ func (t dictType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJ
 
 func (t dictType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
 	m, _ := v.(map[string]any)
-	b = append(b, '{')
-	if len(m) == 1 {
-		for k, x := range m {
-			b = appendJSONString(b, k)
-			b = append(b, ':')
-			var err error
-			if b, err = elemAppendJSON(t.elem, b, x, depth+1); err != nil {
-				return b, err
-			}
-		}
-		return append(b, '}'), nil
+	var kbuf [16]string
+	keys := kbuf[:0]
+	for k := range m {
+		keys = append(keys, k)
 	}
-	for i, k := range sortedKeys(m) {
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
@@ -384,18 +380,15 @@ func (t setType) coerce(c *fieldCtx, v any) (any, error) {
 		}
 	}
 	out := make([]any, 0, len(items))
-	seen := map[any]bool{}
-	for _, x := range items {
+	var seen keySet
+	for i, x := range items {
 		e, err := elemCoerce(t.elem, c, x)
 		if err != nil {
 			return nil, c.elemErr(err, describeValue(x))
 		}
-		k := naturalKey(e, len(out))
-		if seen[k] {
-			continue
+		if seen.add(naturalKey(e, i)) {
+			out = append(out, e)
 		}
-		seen[k] = true
-		out = append(out, e)
 	}
 	sortNatural(out)
 	return out, nil
@@ -432,19 +425,18 @@ func (t setType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
 	// Python builds set(from_primitive(x) for x in value), then coerces
 	// every member into a new set.
 	out := make([]any, 0, len(items))
-	seenRaw := map[any]bool{}
-	seen := map[any]bool{}
+	var seenRaw, seen keySet
+	identity := identityFromPrimitive(t.elem)
 	for i := range items {
 		x := &items[i]
-		if identityFromPrimitive(t.elem) {
+		if identity {
 			k, err := pyHashKey(x, i)
 			if err != nil {
 				return nil, c.wrap(p, err)
 			}
-			if seenRaw[k] {
+			if !seenRaw.add(k) {
 				continue
 			}
-			seenRaw[k] = true
 		} else if isCollection(t.elem) && x.kind != pNull {
 			return nil, c.wrap(p, fmt.Errorf("unhashable type: '%s'", x.pyTypeName()))
 		}
@@ -452,15 +444,42 @@ func (t setType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
 		if err != nil {
 			return nil, c.elemErr(err, x.pyStr())
 		}
-		k := naturalKey(e, i)
-		if seen[k] {
-			continue
+		if seen.add(naturalKey(e, i)) {
+			out = append(out, e)
 		}
-		seen[k] = true
-		out = append(out, e)
 	}
 	sortNatural(out)
 	return out, nil
+}
+
+// keySet is a set of comparable keys: a slice while small, a map beyond.
+type keySet struct {
+	small []any
+	m     map[any]bool
+}
+
+// add adds k and reports whether it was new.
+func (s *keySet) add(k any) bool {
+	if s.m != nil {
+		if s.m[k] {
+			return false
+		}
+		s.m[k] = true
+		return true
+	}
+	for _, x := range s.small {
+		if x == k {
+			return false
+		}
+	}
+	s.small = append(s.small, k)
+	if len(s.small) > 16 {
+		s.m = make(map[any]bool, 2*len(s.small))
+		for _, x := range s.small {
+			s.m[x] = true
+		}
+	}
+	return true
 }
 
 func (t setType) toPrimitive(v any) (any, error) { return t.toPrimitiveAt(v, 0) }
@@ -482,6 +501,30 @@ func (t setType) toPrimitiveAt(v any, depth int) (any, error) {
 func (t setType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJSONAt(b, v, 0) }
 
 func (t setType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
+	vals, _ := v.([]any)
+	// Integers and strings are kept in the order they are written in.
+	switch t.elem.(type) {
+	case integerType:
+		b = append(b, '[')
+		for i, x := range vals {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			n, _ := x.(int64)
+			b = strconv.AppendInt(b, n, 10)
+		}
+		return append(b, ']'), nil
+	case stringType, uuidType, enumType:
+		b = append(b, '[')
+		for i, x := range vals {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			s, _ := x.(string)
+			b = appendJSONString(b, s)
+		}
+		return append(b, ']'), nil
+	}
 	p, err := t.toPrimitiveAt(v, depth)
 	if err != nil {
 		return b, err

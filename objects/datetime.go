@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,9 +36,25 @@ var isoGroups = func() map[string]int {
 	return m
 }()
 
+// zones caches the fixed zones of the offsets read ("+05:30"), so that
+// reading a time does not allocate a new time.Location each time. There
+// are fewer than 10000 possible names.
+var zones sync.Map // string -> *time.Location
+
+func fixedZone(name string, off int) *time.Location {
+	if z, ok := zones.Load(name); ok {
+		return z.(*time.Location)
+	}
+	z, _ := zones.LoadOrStore(strings.Clone(name), time.FixedZone(name, off))
+	return z.(*time.Location)
+}
+
 // parseISOTime is oslo_utils.timeutils.parse_isotime (iso8601.parse_date
 // with UTC as the default zone).
 func parseISOTime(s string) (time.Time, error) {
+	if t, ok, err := parseCanonicalTime(s); ok {
+		return t, err
+	}
 	bad := fmt.Errorf("unable to parse date string %s", pyReprString(s))
 	if yyyymmRe.MatchString(s) {
 		return time.Time{}, bad
@@ -86,9 +103,85 @@ func parseISOTime(s string) (time.Time, error) {
 		if sign == "-" {
 			off = -off
 		}
-		loc = time.FixedZone(name, off)
+		loc = fixedZone(name, off)
 	}
 	return makeDateTime(year, month, day, hour, minute, second, usec, loc)
+}
+
+// parseCanonicalTime reads the forms oslo writes and most peers send,
+// "2024-02-29" and "2024-02-29T23:59:59[.ffffff][Z|+05:30]", without the
+// regular expression (which is slow). On these the expression's first
+// choices all succeed, so the result is the same. ok is false for any
+// other form.
+func parseCanonicalTime(s string) (t time.Time, ok bool, err error) {
+	digits := func(i, n int) (int, bool) {
+		if i+n > len(s) {
+			return 0, false
+		}
+		v := 0
+		for _, c := range []byte(s[i : i+n]) {
+			if !isDigit(c) {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	year, ok1 := digits(0, 4)
+	month, ok2 := digits(5, 2)
+	day, ok3 := digits(8, 2)
+	if !ok1 || !ok2 || !ok3 || s[4] != '-' || s[7] != '-' {
+		return t, false, nil
+	}
+	if len(s) == 10 {
+		t, err = makeDateTime(year, month, day, 0, 0, 0, 0, time.UTC)
+		return t, true, err
+	}
+	hour, ok1 := digits(11, 2)
+	minute, ok2 := digits(14, 2)
+	second, ok3 := digits(17, 2)
+	if !ok1 || !ok2 || !ok3 || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return t, false, nil
+	}
+	i := 19
+	frac := ""
+	if i < len(s) && s[i] == '.' {
+		j := i + 1
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		if j == i+1 {
+			return t, false, nil
+		}
+		frac, i = s[i+1:j], j
+	}
+	loc := time.UTC
+	switch {
+	case i == len(s):
+	case s[i] == 'Z' && i+1 == len(s):
+	case (s[i] == '+' || s[i] == '-') && i+6 == len(s) && s[i+3] == ':':
+		h, ok1 := digits(i+1, 2)
+		m, ok2 := digits(i+4, 2)
+		if !ok1 || !ok2 {
+			return t, false, nil
+		}
+		off := h*3600 + m*60
+		if off >= 24*3600 {
+			return t, true, errors.New("offset must be strictly between -24 and 24 hours")
+		}
+		if s[i] == '-' {
+			off = -off
+		}
+		loc = fixedZone(s[i:], off)
+	default:
+		return t, false, nil
+	}
+	usec, err := fractionMicros(frac)
+	if err != nil {
+		return t, true, err
+	}
+	t, err = makeDateTime(year, month, day, hour, minute, second, usec, loc)
+	return t, true, err
 }
 
 // fractionMicros is int(Decimal("0."+frac) * Decimal("1000000.0")) with
@@ -188,7 +281,7 @@ func normalizeTime(t time.Time) (time.Time, error) {
 	case isOffsetName(name):
 		return t, nil
 	}
-	return t.In(time.FixedZone(offsetName(off), off)), nil
+	return t.In(fixedZone(offsetName(off), off)), nil
 }
 
 // appendISOTime is oslo_versionedobjects._utils.isotime: the time in its

@@ -487,3 +487,39 @@ func isErrorJSON(b []byte) bool {
 	v, err := decodeNumbers(b)
 	return err == nil && isErrorAnswer(v)
 }
+
+// TestFastPathAgrees checks FromJSON's fast path against the reference
+// path: where it accepts a primitive, the object must be the same.
+func TestFastPathAgrees(t *testing.T) {
+	reg := objectstest.NewRegistry()
+	g := &gen{r: rand.New(rand.NewPCG(*diffSeed, 4))}
+	b := &builder{r: rand.New(rand.NewPCG(*diffSeed, 5)), reg: reg}
+	accepted := 0
+	for i := 0; i < 5000; i++ {
+		var input []byte
+		if i%2 == 0 {
+			input = []byte(g.primitive())
+		} else {
+			input, _ = b.any().ToJSON("")
+		}
+		fast, ok := reg.LoadFast(input)
+		ref, err := reg.LoadReference(input)
+		if !ok {
+			continue
+		}
+		accepted++
+		if err != nil {
+			t.Fatalf("case %d: fast path accepted what the reference path rejects (%v)\n input: %s", i, err, input)
+		}
+		a, err1 := fast.ToJSON("")
+		r, err2 := ref.ToJSON("")
+		if string(a) != string(r) || (err1 == nil) != (err2 == nil) || fast.Version() != ref.Version() ||
+			strings.Join(fast.Changed(), ",") != strings.Join(ref.Changed(), ",") {
+			t.Fatalf("case %d: paths differ\n input: %s\n fast: %s %v %v\n reference: %s %v %v", i, input, a, err1, fast.Changed(), r, err2, ref.Changed())
+		}
+	}
+	if accepted < 1000 {
+		t.Errorf("the fast path accepted only %d of 5000 primitives", accepted)
+	}
+	t.Logf("fast path accepted %d of 5000", accepted)
+}

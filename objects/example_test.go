@@ -54,7 +54,9 @@ type Server struct{ *objects.Object }
 func (s Server) Name() (string, error) { return objects.Get[string](s.Object, "name") }
 
 // Flavor returns the server's flavor.
-func (s Server) Flavor() (*objects.Object, error) { return objects.Get[*objects.Object](s.Object, "flavor") }
+func (s Server) Flavor() (*objects.Object, error) {
+	return objects.Get[*objects.Object](s.Object, "flavor")
+}
 
 func Example() {
 	flavor, err := flavorClass.NewWith(map[string]any{

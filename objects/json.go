@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -31,7 +32,7 @@ const (
 	pFloat  // f
 	pString // s
 	pArray  // arr
-	pObject // keys and arr (the values)
+	pObject // arr holds key, value, key, value...
 )
 
 // pval is one JSON value of a primitive being read.
@@ -42,8 +43,14 @@ type pval struct {
 	f    float64
 	s    string
 	arr  []pval
-	keys []string
 }
+
+// members is the number of members of an object.
+func (v *pval) members() int { return len(v.arr) / 2 }
+
+// key and val return an object's i-th member.
+func (v *pval) key(i int) string { return v.arr[2*i].s }
+func (v *pval) val(i int) *pval  { return &v.arr[2*i+1] }
 
 // maxDepth bounds nesting, as Python's recursion limit does.
 const maxDepth = 1000
@@ -54,16 +61,23 @@ type jsonParser struct {
 	s     string
 	pos   int
 	depth int
-	vals  []pval // scratch stack for array and object members
-	keys  []string
+	stack []pval // scratch for the members of the arrays and objects being read
 }
+
+var parsers = sync.Pool{New: func() any { return &jsonParser{stack: make([]pval, 0, 64)} }}
 
 // parseJSON reads one JSON document.
 func parseJSON(data []byte) (pval, error) {
-	p := jsonParser{s: string(data)}
+	p := parsers.Get().(*jsonParser)
+	defer func() {
+		*p = jsonParser{stack: p.stack[:0]}
+		parsers.Put(p)
+	}()
+	p.s = string(data)
 	var v pval
 	p.skipSpace()
 	if err := p.value(&v); err != nil {
+		clear(p.stack[:cap(p.stack)])
 		return pval{}, err
 	}
 	p.skipSpace()
@@ -295,7 +309,7 @@ func (p *jsonParser) array(v *pval) error {
 		return p.errorf("%v", errTooDeep)
 	}
 	p.pos++
-	mark := len(p.vals)
+	mark := len(p.stack)
 	p.skipSpace()
 	if p.pos < len(p.s) && p.s[p.pos] == ']' {
 		p.pos++
@@ -306,7 +320,7 @@ func (p *jsonParser) array(v *pval) error {
 			if err := p.value(&e); err != nil {
 				return err
 			}
-			p.vals = append(p.vals, e)
+			p.stack = append(p.stack, e)
 			p.skipSpace()
 			if p.pos >= len(p.s) {
 				return p.errorf("expecting ',' delimiter")
@@ -322,13 +336,18 @@ func (p *jsonParser) array(v *pval) error {
 			return p.errorf("expecting ',' delimiter")
 		}
 	}
-	arr := make([]pval, len(p.vals)-mark)
-	copy(arr, p.vals[mark:])
-	clear(p.vals[mark:])
-	p.vals = p.vals[:mark]
-	*v = pval{kind: pArray, arr: arr}
+	*v = pval{kind: pArray, arr: p.pop(mark)}
 	p.depth--
 	return nil
+}
+
+// pop takes the values pushed since mark off the stack.
+func (p *jsonParser) pop(mark int) []pval {
+	arr := make([]pval, len(p.stack)-mark)
+	copy(arr, p.stack[mark:])
+	clear(p.stack[mark:])
+	p.stack = p.stack[:mark]
+	return arr
 }
 
 func (p *jsonParser) object(v *pval) error {
@@ -337,7 +356,7 @@ func (p *jsonParser) object(v *pval) error {
 		return p.errorf("%v", errTooDeep)
 	}
 	p.pos++
-	mark := len(p.vals)
+	mark := len(p.stack)
 	p.skipSpace()
 	if p.pos < len(p.s) && p.s[p.pos] == '}' {
 		p.pos++
@@ -377,19 +396,7 @@ func (p *jsonParser) object(v *pval) error {
 			return p.errorf("expecting ',' delimiter")
 		}
 	}
-	n := len(p.vals) - mark
-	arr := make([]pval, n)
-	copy(arr, p.vals[mark:])
-	keys := make([]string, n)
-	if n > 0 {
-		copy(keys, p.keys[mark:mark+n])
-	}
-	clear(p.vals[mark:])
-	p.vals = p.vals[:mark]
-	if len(p.keys) > mark {
-		p.keys = p.keys[:mark]
-	}
-	*v = pval{kind: pObject, arr: arr, keys: keys}
+	*v = pval{kind: pObject, arr: p.pop(mark)}
 	p.depth--
 	return nil
 }
@@ -397,28 +404,20 @@ func (p *jsonParser) object(v *pval) error {
 // addMember appends a member to the object being read; a repeated key
 // keeps its first position and takes the new value, like a Python dict.
 func (p *jsonParser) addMember(mark int, k string, e pval) {
-	// Arrays only use p.vals, so line p.keys up with it first.
-	if len(p.keys) > len(p.vals) {
-		p.keys = p.keys[:len(p.vals)]
-	}
-	for len(p.keys) < len(p.vals) {
-		p.keys = append(p.keys, "")
-	}
-	for j := mark; j < len(p.vals); j++ {
-		if p.keys[j] == k {
-			p.vals[j] = e
+	for j := mark; j < len(p.stack); j += 2 {
+		if p.stack[j].s == k {
+			p.stack[j+1] = e
 			return
 		}
 	}
-	p.keys = append(p.keys, k)
-	p.vals = append(p.vals, e)
+	p.stack = append(p.stack, pval{kind: pString, s: k}, e)
 }
 
 // get returns the value of key k of an object, or nil.
 func (v *pval) get(k string) *pval {
-	for i := range v.keys {
-		if v.keys[i] == k {
-			return &v.arr[i]
+	for i := 0; i < len(v.arr); i += 2 {
+		if v.arr[i].s == k {
+			return &v.arr[i+1]
 		}
 	}
 	return nil
@@ -460,9 +459,9 @@ func (v *pval) iterate() ([]pval, error) {
 		}
 		return out, nil
 	case pObject:
-		out := make([]pval, len(v.keys))
-		for i, k := range v.keys {
-			out[i] = pval{kind: pString, s: k}
+		out := make([]pval, v.members())
+		for i := range out {
+			out[i] = v.arr[2*i]
 		}
 		return out, nil
 	}
@@ -513,13 +512,13 @@ func (v *pval) appendRepr(b *strings.Builder) {
 		b.WriteByte(']')
 	case pObject:
 		b.WriteByte('{')
-		for i := range v.arr {
+		for i := 0; i < v.members(); i++ {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			appendPyReprString(b, v.keys[i])
+			appendPyReprString(b, v.key(i))
 			b.WriteString(": ")
-			v.arr[i].appendRepr(b)
+			v.val(i).appendRepr(b)
 		}
 		b.WriteByte('}')
 	}
@@ -572,15 +571,15 @@ func toPval(x any, depth int) (pval, error) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		arr := make([]pval, len(keys))
-		for i, k := range keys {
+		arr := make([]pval, 0, 2*len(keys))
+		for _, k := range keys {
 			v, err := toPval(x[k], depth+1)
 			if err != nil {
 				return pval{}, err
 			}
-			arr[i] = v
+			arr = append(arr, pval{kind: pString, s: k}, v)
 		}
-		return pval{kind: pObject, keys: keys, arr: arr}, nil
+		return pval{kind: pObject, arr: arr}, nil
 	}
 	rv := reflect.ValueOf(x)
 	switch rv.Kind() {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 )
 
 // FromPrimitive loads an object from a primitive held in Go values (what
@@ -21,6 +22,9 @@ func (r *Registry) FromPrimitive(p any) (*Object, error) {
 // FromJSON loads an object from the JSON text of its primitive (the wire
 // format oslo.messaging carries).
 func (r *Registry) FromJSON(data []byte) (*Object, error) {
+	if o, ok := r.fastLoad(data); ok {
+		return o, nil
+	}
 	v, err := parseJSON(data)
 	if err != nil {
 		return nil, err
@@ -128,9 +132,9 @@ func (o *Object) loadData(data *pval, depth int) error {
 	} else {
 		at = make([]*pval, len(cls.Fields))
 	}
-	for i, k := range data.keys {
-		if j := cls.field(k); j >= 0 {
-			at[j] = &data.arr[i]
+	for i := 0; i < data.members(); i++ {
+		if j := cls.field(data.key(i)); j >= 0 {
+			at[j] = data.val(i)
 		}
 	}
 	c := fieldCtx{reg: cls.reg, obj: cls.Name, depth: depth}
@@ -236,7 +240,11 @@ func (o *Object) toPrimitive(target string, depth int) (map[string]any, error) {
 // primitive.
 func (o *Object) ToJSON(target string) ([]byte, error) {
 	if target == "" || target == o.version {
-		return o.appendJSON(make([]byte, 0, 512), 0)
+		b, err := o.appendJSON(make([]byte, 0, atomic.LoadInt64(&o.class.sizeHint)+64), 0)
+		if err == nil {
+			atomic.StoreInt64(&o.class.sizeHint, int64(len(b)))
+		}
+		return b, err
 	}
 	p, err := o.ToPrimitive(target)
 	if err != nil {

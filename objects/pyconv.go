@@ -234,10 +234,22 @@ func appendPyFloat(b []byte, f float64) []byte {
 		b = append(b, '-')
 		e = e[1:]
 	}
-	// e is d[.ddd]e±XX
-	mant, exp, _ := strings.Cut(string(e), "e")
-	x, _ := strconv.Atoi(exp)
-	digits := strings.Replace(mant, ".", "", 1)
+	// e is d[.ddd]e±XX: collect the digits and the exponent.
+	var dbuf [24]byte
+	digits := dbuf[:0]
+	i := 0
+	for ; e[i] != 'e'; i++ {
+		if e[i] != '.' {
+			digits = append(digits, e[i])
+		}
+	}
+	x := 0
+	for _, c := range e[i+2:] {
+		x = x*10 + int(c-'0')
+	}
+	if e[i+1] == '-' {
+		x = -x
+	}
 	decpt := x + 1
 	if decpt > -4 && decpt <= 16 {
 		switch {

@@ -231,3 +231,11 @@ func TestVersions(t *testing.T) {
 		t.Error("Before")
 	}
 }
+
+func BenchmarkParseISOTime(b *testing.B) {
+	for b.Loop() {
+		if _, err := parseISOTime("2024-02-29T23:59:59.999999+05:30"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
