@@ -71,10 +71,11 @@ type Class struct {
 	index     map[string]int
 	vt        []int64
 	pep       *pep440
-	byName    []int // field indexes sorted by name
-	defaults  []any // coerced defaults (nil when none)
-	isObjects int   // index of "objects" for a list class
-	sizeHint  int64 // length of the last JSON written (atomic), to size the next buffer
+	byName    []int    // field indexes sorted by name
+	defaults  []any    // coerced defaults (nil when none)
+	isObjects int      // index of "objects" for a list class
+	jsonNames []string // `"name":` of each field
+	sizeHint  int64    // length of the last JSON written (atomic), to size the next buffer
 }
 
 // field returns the index of a field, or -1.
@@ -228,6 +229,10 @@ func (r *Registry) prepare(c *Class) error {
 			}
 			c.defaults[i] = v
 		}
+	}
+	c.jsonNames = make([]string, len(c.Fields))
+	for i, f := range c.Fields {
+		c.jsonNames[i] = string(appendJSONString(nil, f.Name)) + ":"
 	}
 	c.byName = make([]int, len(c.Fields))
 	for i := range c.byName {

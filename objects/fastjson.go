@@ -417,7 +417,7 @@ func (p *jsonParser) elements(f func() bool) bool {
 	}
 	for {
 		p.skipSpace()
-		if !f() {
+		if p.pos >= len(s) || !f() {
 			return false
 		}
 		p.skipSpace()

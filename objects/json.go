@@ -617,7 +617,8 @@ func toPval(x any, depth int) (pval, error) {
 	return pval{}, fmt.Errorf("unsupported primitive value of type %T", x)
 }
 
-// appendJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
+// appendJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD
+// (written as such, so that reading and writing again gives the same text).
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
@@ -631,7 +632,7 @@ func appendJSONString(b []byte, s string) []byte {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
 				b = append(b, s[start:i]...)
-				b = append(b, `\ufffd`...)
+				b = append(b, "\uFFFD"...)
 				i++
 				start = i
 				continue
@@ -704,7 +705,8 @@ func appendPrimitive(b []byte, x any) ([]byte, error) {
 		}
 		return append(b, ']'), nil
 	case map[string]any:
-		keys := make([]string, 0, len(x))
+		var kbuf [16]string
+		keys := kbuf[:0]
 		for k := range x {
 			keys = append(keys, k)
 		}

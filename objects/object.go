@@ -434,8 +434,8 @@ func naturalEqual(a, b any) bool {
 	return reflect.DeepEqual(a, b)
 }
 
-// String describes the object like oslo's repr: Server(id=1,name='web',...)
-// with <?> for unset fields.
+// String describes the object in the manner of oslo's repr, fields by
+// name: Server(id=1,name='web',...), with <?> for unset fields.
 func (o *Object) String() string {
 	b := []byte(o.class.Name + "(")
 	for j, i := range o.class.byName {

@@ -545,3 +545,14 @@ func TestString(t *testing.T) {
 		t.Errorf("String() = %s, want %s", got, want)
 	}
 }
+
+func TestUnregisteredClass(t *testing.T) {
+	c := &objects.Class{Name: "Loose", Version: "1.0", Fields: []objects.Field{{Name: "id", Type: objects.Integer}}}
+	o := c.New()
+	if _, err := o.ToJSON(""); err == nil || !strings.Contains(err.Error(), "not registered") {
+		t.Errorf("ToJSON of an unregistered class = %v", err)
+	}
+	if _, err := o.ToPrimitive(""); err == nil {
+		t.Error("ToPrimitive of an unregistered class succeeded")
+	}
+}

@@ -158,6 +158,10 @@ func (o *Object) loadData(data *pval, depth int) error {
 	return nil
 }
 
+func errUnregistered(o *Object) error {
+	return &ActionError{Object: o.class.Name, Action: "obj_to_primitive", Reason: "the class is not registered"}
+}
+
 // checkTarget validates a target version against the object's version.
 func (o *Object) checkTarget(target string) error {
 	tt, err := versionTuple(target)
@@ -185,6 +189,9 @@ func (o *Object) ToPrimitive(target string) (map[string]any, error) {
 }
 
 func (o *Object) toPrimitive(target string, depth int) (map[string]any, error) {
+	if o.class.reg == nil {
+		return nil, errUnregistered(o)
+	}
 	if depth > maxDepth {
 		return nil, fmt.Errorf("objects: %s: %w", o.class.Name, errTooDeep)
 	}
@@ -260,6 +267,9 @@ func (o *Object) MarshalJSON() ([]byte, error) { return o.ToJSON("") }
 // appendJSON writes the primitive at the object's own version: no
 // backport anywhere below, so it needs no intermediate maps.
 func (o *Object) appendJSON(b []byte, depth int) ([]byte, error) {
+	if o.class.reg == nil {
+		return b, errUnregistered(o)
+	}
 	if depth > maxDepth {
 		return b, fmt.Errorf("objects: %s: %w", o.class.Name, errTooDeep)
 	}
@@ -286,8 +296,7 @@ func (o *Object) appendJSON(b []byte, depth int) ([]byte, error) {
 			b = append(b, ',')
 		}
 		first = false
-		b = appendJSONString(b, cls.Fields[i].Name)
-		b = append(b, ':')
+		b = append(b, cls.jsonNames[i]...)
 		if s.v == nil {
 			b = append(b, "null"...)
 			continue
@@ -341,7 +350,8 @@ func subobjectVersion(target string, pairs [][2]string, asDict bool) (int, strin
 		case c < 0 && i == 0:
 			return dropChild, "", nil
 		case c < 0 && asDict:
-			return 0, "", fmt.Errorf("no child version for target %s: child versions must list every version", target)
+			return 0, "", &ActionError{Action: "obj_make_compatible",
+				Reason: "no child version for target " + target + " (child versions must list every version)"}
 		case c < 0:
 			return backportChild, pairs[i-1][1], nil
 		case c == 0:
@@ -403,7 +413,11 @@ func (o *Object) backportList(data map[string]any, target string, depth int) err
 	if len(pairs) > 0 {
 		var err error
 		if act, to, err = subobjectVersion(target, pairs, asDict); err != nil {
-			return fmt.Errorf("objects: %s: %w", cls.Name, err)
+			var ae *ActionError
+			if errors.As(err, &ae) {
+				ae.Object = cls.Name
+			}
+			return err
 		}
 	}
 	return o.applyChild(data, i, act, to, depth)
