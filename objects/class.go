@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // Field declares one field of a class (an entry of oslo's "fields" dict).
@@ -105,13 +106,14 @@ func (c *Class) fieldAfter(name string, prev int) int {
 
 // Registry holds the registered classes of one project namespace (oslo's
 // VersionedObjectRegistry together with OBJ_PROJECT_NAMESPACE and
-// OBJ_SERIAL_NAMESPACE). It is safe for concurrent use.
+// OBJ_SERIAL_NAMESPACE). It is safe for concurrent use; lookups take no
+// lock.
 type Registry struct {
 	namespace string
 	serial    string
 
-	mu      sync.RWMutex
-	classes map[string][]*Class // newest version first
+	mu      sync.Mutex                          // serializes Register
+	classes atomic.Pointer[map[string][]*Class] // newest version first; replaced, never changed
 
 	keyName, keyNamespace, keyVersion, keyData, keyChanges      string
 	jsonName, jsonNamespace, jsonVersion, jsonData, jsonChanges string
@@ -128,7 +130,8 @@ func SerialNamespace(ns string) Option { return func(r *Registry) { r.serial = n
 // NewRegistry returns an empty registry for the project namespace ns (the
 // "versioned_object.namespace" of its primitives, e.g. "nova").
 func NewRegistry(ns string, opts ...Option) *Registry {
-	r := &Registry{namespace: ns, serial: "versioned_object", classes: map[string][]*Class{}}
+	r := &Registry{namespace: ns, serial: "versioned_object"}
+	r.classes.Store(&map[string][]*Class{})
 	for _, o := range opts {
 		o(r)
 	}
@@ -154,21 +157,29 @@ func (r *Registry) Namespace() string { return r.namespace }
 // versions of one name may be registered, and a primitive is loaded by the
 // exact version or else the newest compatible one.
 func (r *Registry) Register(c *Class) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if err := r.prepare(c); err != nil {
 		return fmt.Errorf("objects: register %s %s: %w", c.Name, c.Version, err)
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	list := r.classes[c.Name]
-	for i, old := range list {
-		if old.Version == c.Version {
-			list[i] = c
-			return nil
+	old := *r.classes.Load()
+	classes := make(map[string][]*Class, len(old)+1)
+	for k, v := range old {
+		classes[k] = v
+	}
+	list := slices.Clone(old[c.Name])
+	replaced := false
+	for i, o := range list {
+		if o.Version == c.Version {
+			list[i], replaced = c, true
 		}
 	}
-	list = append(list, c)
-	slices.SortStableFunc(list, func(a, b *Class) int { return -compareTuples(a.vt, b.vt) })
-	r.classes[c.Name] = list
+	if !replaced {
+		list = append(list, c)
+		slices.SortStableFunc(list, func(a, b *Class) int { return -compareTuples(a.vt, b.vt) })
+	}
+	classes[c.Name] = list
+	r.classes.Store(&classes)
 	return nil
 }
 
@@ -308,9 +319,7 @@ func isObjectListField(t Type) bool {
 // registered class of the same major version that is not older than v
 // (PEP 440 ordering). The object keeps version v.
 func (r *Registry) Lookup(name, v string) (*Class, error) {
-	r.mu.RLock()
-	list := r.classes[name]
-	r.mu.RUnlock()
+	list := (*r.classes.Load())[name]
 	if len(list) == 0 {
 		return nil, &UnsupportedObjectError{Type: name}
 	}
@@ -333,9 +342,7 @@ func (r *Registry) Lookup(name, v string) (*Class, error) {
 
 // Class returns the newest registered class of a name, or nil.
 func (r *Registry) Class(name string) *Class {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	if list := r.classes[name]; len(list) > 0 {
+	if list := (*r.classes.Load())[name]; len(list) > 0 {
 		return list[0]
 	}
 	return nil
@@ -343,11 +350,10 @@ func (r *Registry) Class(name string) *Class {
 
 // Classes returns every registered class, by name, newest version first.
 func (r *Registry) Classes() []*Class {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
+	classes := *r.classes.Load()
 	var out []*Class
-	for _, name := range sortedKeys(r.classes) {
-		out = append(out, r.classes[name]...)
+	for _, name := range sortedKeys(classes) {
+		out = append(out, classes[name]...)
 	}
 	return out
 }

@@ -47,10 +47,9 @@ func (c *Class) Fingerprint() string {
 // Fingerprints returns the fingerprint of the newest class of every
 // registered name.
 func (r *Registry) Fingerprints() map[string]string {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	out := make(map[string]string, len(r.classes))
-	for name, list := range r.classes {
+	classes := *r.classes.Load()
+	out := make(map[string]string, len(classes))
+	for name, list := range classes {
 		out[name] = list[0].Fingerprint()
 	}
 	return out

@@ -556,3 +556,42 @@ func TestUnregisteredClass(t *testing.T) {
 		t.Error("ToPrimitive of an unregistered class succeeded")
 	}
 }
+
+// TestConcurrentUse shares one registry between goroutines that each load
+// and write their own objects (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	reg := objectstest.NewRegistry()
+	in := []byte(`{"versioned_object.name":"Server","versioned_object.namespace":"goslo","versioned_object.version":"1.3",
+	 "versioned_object.data":{"id":1,"created_at":"2024-01-02T03:04:05+05:30","tags":["a"],"flavor":{"versioned_object.name":"Flavor",
+	 "versioned_object.namespace":"goslo","versioned_object.version":"1.1","versioned_object.data":{"id":2}}}}`)
+	want, err := reg.FromJSON(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := 0; i < 200; i++ {
+				o, err := reg.FromJSON(in)
+				if err != nil {
+					done <- err
+					return
+				}
+				if _, err := o.ToJSON("1.1"); err != nil {
+					done <- err
+					return
+				}
+				if !o.Equal(want) {
+					done <- errors.New("a concurrent load differs")
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+}
