@@ -32,6 +32,7 @@ func benchServer(b *testing.B) (*objects.Registry, *objects.Object) {
 func BenchmarkRoundTrip(b *testing.B) {
 	reg, obj := benchServer(b)
 	b.ReportAllocs()
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		data, err := obj.ToJSON("")
 		if err != nil {
@@ -47,6 +48,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 func BenchmarkRoundTripMaps(b *testing.B) {
 	reg, obj := benchServer(b)
 	b.ReportAllocs()
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		p, err := obj.ToPrimitive("")
 		if err != nil {
@@ -61,6 +63,7 @@ func BenchmarkRoundTripMaps(b *testing.B) {
 func BenchmarkToJSON(b *testing.B) {
 	_, obj := benchServer(b)
 	b.ReportAllocs()
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		if _, err := obj.ToJSON(""); err != nil {
 			b.Fatal(err)
@@ -73,6 +76,7 @@ func BenchmarkFromJSON(b *testing.B) {
 	data, _ := obj.ToJSON("")
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		if _, err := reg.FromJSON(data); err != nil {
 			b.Fatal(err)
@@ -100,6 +104,7 @@ func benchList(b *testing.B, n int) *objects.Object {
 func BenchmarkBackportList1000(b *testing.B) {
 	list := benchList(b, 1000)
 	b.ReportAllocs()
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		if _, err := list.ToPrimitive("1.0"); err != nil {
 			b.Fatal(err)
@@ -111,6 +116,7 @@ func BenchmarkBackportList1000(b *testing.B) {
 func BenchmarkBackportList1000JSON(b *testing.B) {
 	list := benchList(b, 1000)
 	b.ReportAllocs()
+	defer reportCPU(b, processCPU())
 	for b.Loop() {
 		if _, err := list.ToJSON("1.0"); err != nil {
 			b.Fatal(err)

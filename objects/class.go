@@ -311,7 +311,7 @@ func isObjectField(t Type) bool {
 
 func isObjectListField(t Type) bool {
 	l, ok := t.(listType)
-	return ok && l.objs
+	return ok && l.kind == ekObject
 }
 
 // Lookup returns the class that loads version v of the object type name,

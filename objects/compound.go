@@ -124,99 +124,133 @@ func sliceItems(v any) ([]any, bool) {
 	return out, true
 }
 
-// ---- List ----
+// ---- Element kinds ----
 
-type listType struct {
-	elem Type
-	objs bool // elements are objects: the natural form is []*Object
-}
+// elemKind says how a collection holds its elements: unboxed in a typed
+// slice or map when the element type is a non-nullable scalar, else as
+// any.
+type elemKind uint8
 
-// ListOf is oslo's List(t): a list whose elements have type t (use
-// Nullable(t) to allow None elements). A JSON string given for a list is
-// read as its characters and a JSON object as its keys, as Python
-// iterates them.
-func ListOf(t Type) Type {
-	_, objs := t.(objectType)
-	return listType{elem: t, objs: objs}
-}
+const (
+	ekAny elemKind = iota
+	ekString
+	ekInt
+	ekFloat
+	ekBool
+	ekObject
+)
 
-// ListOfObjects is oslo's ListOfObjectsField: ListOf(ObjectOf(name)), held
-// as []*Object.
-func ListOfObjects(name string) Type { return ListOf(ObjectOf(name)) }
-
-func (t listType) String() string { return "List(" + t.elem.String() + ")" }
-
-func (t listType) build(n int) (objs []*Object, vals []any) {
-	if t.objs {
-		return make([]*Object, 0, n), nil
+func kindOf(t Type) elemKind {
+	switch t.(type) {
+	case stringType, uuidType, enumType, macType:
+		return ekString
+	case integerType:
+		return ekInt
+	case floatType:
+		return ekFloat
+	case booleanType:
+		return ekBool
+	case objectType:
+		return ekObject
 	}
-	return nil, make([]any, 0, n)
+	return ekAny
 }
 
-func (t listType) coerce(c *fieldCtx, v any) (any, error) {
-	items, ok := sliceItems(v)
-	if !ok {
-		return nil, c.errorf(v, "a list is required, not a %s", goTypeName(v))
-	}
-	objs, vals := t.build(len(items))
-	for i, x := range items {
-		e, err := elemCoerce(t.elem, c, x)
+// collect builds a []T from n values produced by get.
+func collect[T any](n int, get func(i int) (any, error)) ([]T, error) {
+	out := make([]T, 0, n)
+	for i := 0; i < n; i++ {
+		v, err := get(i)
 		if err != nil {
-			return nil, c.elemErr(err, i)
+			return nil, err
 		}
-		if t.objs {
-			objs = append(objs, e.(*Object))
-		} else {
-			vals = append(vals, e)
-		}
+		t, _ := v.(T) // nil (None) stays nil in a []any
+		out = append(out, t)
 	}
-	if t.objs {
-		return objs, nil
-	}
-	return vals, nil
+	return out, nil
 }
 
-func (t listType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
-	items, err := p.iterate()
-	if err != nil {
-		return nil, c.wrap(p, err)
+// build makes the natural slice of kind k.
+func build(k elemKind, n int, get func(i int) (any, error)) (any, error) {
+	switch k {
+	case ekString:
+		return collect[string](n, get)
+	case ekInt:
+		return collect[int64](n, get)
+	case ekFloat:
+		return collect[float64](n, get)
+	case ekBool:
+		return collect[bool](n, get)
+	case ekObject:
+		return collect[*Object](n, get)
 	}
-	objs, vals := t.build(len(items))
-	for i := range items {
-		e, err := elemFromPrimitive(t.elem, c, &items[i])
-		if err != nil {
-			return nil, c.elemErr(err, i)
-		}
-		if t.objs {
-			objs = append(objs, e.(*Object))
-		} else {
-			vals = append(vals, e)
-		}
-	}
-	if t.objs {
-		return objs, nil
-	}
-	return vals, nil
+	return collect[any](n, get)
 }
 
-func (t listType) toPrimitive(v any) (any, error) { return t.toPrimitiveAt(v, 0) }
+// items returns the elements of a natural slice as values.
+func items(v any) []any {
+	if x, ok := v.([]any); ok {
+		return x
+	}
+	out, _ := sliceItems(v)
+	return out
+}
 
-func (t listType) toPrimitiveAt(v any, depth int) (any, error) {
-	if objs, ok := v.([]*Object); ok {
-		out := make([]any, len(objs))
-		for i, o := range objs {
-			p, err := o.toPrimitive("", depth+1)
-			if err != nil {
-				return nil, err
+// appendSlice writes a natural slice as a JSON array.
+func appendSlice(t Type, b []byte, v any, depth int) ([]byte, error) {
+	var err error
+	b = append(b, '[')
+	switch x := v.(type) {
+	case []string:
+		for i, s := range x {
+			if i > 0 {
+				b = append(b, ',')
 			}
-			out[i] = p
+			b = appendJSONString(b, s)
 		}
-		return out, nil
+	case []int64:
+		for i, n := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendInt(b, n, 10)
+		}
+	case []float64:
+		for i, f := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendJSONFloat(b, f); err != nil {
+				return b, err
+			}
+		}
+	case []*Object:
+		for i, o := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = o.appendJSON(b, depth+1); err != nil {
+				return b, err
+			}
+		}
+	default:
+		for i, e := range items(v) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = elemAppendJSON(t, b, e, depth+1); err != nil {
+				return b, err
+			}
+		}
 	}
-	vals, _ := v.([]any)
+	return append(b, ']'), nil
+}
+
+func slicePrimitive(t Type, v any, depth int) (any, error) {
+	vals := items(v)
 	out := make([]any, len(vals))
 	for i, x := range vals {
-		p, err := elemToPrimitive(t.elem, x, depth+1)
+		p, err := elemToPrimitive(t, x, depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -225,105 +259,180 @@ func (t listType) toPrimitiveAt(v any, depth int) (any, error) {
 	return out, nil
 }
 
+// ---- List ----
+
+type listType struct {
+	elem Type
+	kind elemKind
+}
+
+// ListOf is oslo's List(t): a list whose elements have type t (use
+// Nullable(t) to allow None elements). It holds a []string for string
+// types (String, UUID, Enum), []int64 for Integer, []float64 for Float,
+// []bool for Boolean, []*Object for ObjectOf, else []any. A JSON string
+// given for a list is read as its characters and a JSON object as its
+// keys, as Python iterates them.
+func ListOf(t Type) Type { return listType{elem: t, kind: kindOf(t)} }
+
+// ListOfObjects is oslo's ListOfObjectsField: ListOf(ObjectOf(name)), held
+// as []*Object.
+func ListOfObjects(name string) Type { return ListOf(ObjectOf(name)) }
+
+func (t listType) String() string { return "List(" + t.elem.String() + ")" }
+
+func (t listType) coerce(c *fieldCtx, v any) (any, error) {
+	in, ok := sliceItems(v)
+	if !ok {
+		return nil, c.errorf(v, "a list is required, not a %s", goTypeName(v))
+	}
+	return build(t.kind, len(in), func(i int) (any, error) {
+		e, err := elemCoerce(t.elem, c, in[i])
+		if err != nil {
+			return nil, c.elemErr(err, i)
+		}
+		return e, nil
+	})
+}
+
+func (t listType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
+	in, err := p.iterate()
+	if err != nil {
+		return nil, c.wrap(p, err)
+	}
+	return build(t.kind, len(in), func(i int) (any, error) {
+		e, err := elemFromPrimitive(t.elem, c, &in[i])
+		if err != nil {
+			return nil, c.elemErr(err, i)
+		}
+		return e, nil
+	})
+}
+
+func (t listType) toPrimitive(v any) (any, error) { return t.toPrimitiveAt(v, 0) }
+
+func (t listType) toPrimitiveAt(v any, depth int) (any, error) {
+	return slicePrimitive(t.elem, v, depth)
+}
+
 func (t listType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJSONAt(b, v, 0) }
 
 func (t listType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
-	var err error
-	b = append(b, '[')
-	if objs, ok := v.([]*Object); ok {
-		for i, o := range objs {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			if b, err = o.appendJSON(b, depth+1); err != nil {
-				return b, err
-			}
-		}
-		return append(b, ']'), nil
-	}
-	vals, _ := v.([]any)
-	for i, x := range vals {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if b, err = elemAppendJSON(t.elem, b, x, depth+1); err != nil {
-			return b, err
-		}
-	}
-	return append(b, ']'), nil
+	return appendSlice(t.elem, b, v, depth)
 }
 
 // ---- Dict ----
 
-type dictType struct{ elem Type }
+type dictType struct {
+	elem Type
+	kind elemKind
+}
 
 // DictOf is oslo's Dict(t): string keys, values of type t (Nullable(t)
-// to allow None values).
-func DictOf(t Type) Type { return dictType{elem: t} }
+// to allow None values). It holds a map[string]string for string types,
+// map[string]int64 for Integer, map[string]float64 for Float,
+// map[string]bool for Boolean, else map[string]any.
+func DictOf(t Type) Type {
+	k := kindOf(t)
+	if k == ekObject {
+		k = ekAny
+	}
+	return dictType{elem: t, kind: k}
+}
 
 func (t dictType) String() string { return "Dict(" + t.elem.String() + ")" }
 
-func (t dictType) coerce(c *fieldCtx, v any) (any, error) {
-	var m map[string]any
-	switch x := v.(type) {
-	case map[string]any:
-		m = x
-	default:
-		rv := reflect.ValueOf(v)
-		if rv.Kind() != reflect.Map {
-			return nil, c.errorf(v, "a dict is required, not a %s", goTypeName(v))
-		}
-		if rv.Type().Key().Kind() != reflect.String {
-			return nil, c.errorf(v, "dict keys must be strings")
-		}
-		m = make(map[string]any, rv.Len())
-		it := rv.MapRange()
-		for it.Next() {
-			m[it.Key().String()] = it.Value().Interface()
-		}
-	}
-	out := make(map[string]any, len(m))
-	for _, k := range sortedKeys(m) {
-		e, err := elemCoerce(t.elem, c, m[k])
+// collectMap builds a map[string]T from the values get gives for keys.
+func collectMap[T any](keys []string, get func(i int) (any, error)) (map[string]T, error) {
+	out := make(map[string]T, len(keys))
+	for i, k := range keys {
+		v, err := get(i)
 		if err != nil {
-			return nil, c.elemErr(err, k)
+			return nil, err
 		}
-		out[k] = e
+		t, _ := v.(T)
+		out[k] = t
 	}
 	return out, nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+func (t dictType) build(keys []string, get func(i int) (any, error)) (any, error) {
+	switch t.kind {
+	case ekString:
+		return collectMap[string](keys, get)
+	case ekInt:
+		return collectMap[int64](keys, get)
+	case ekFloat:
+		return collectMap[float64](keys, get)
+	case ekBool:
+		return collectMap[bool](keys, get)
+	}
+	return collectMap[any](keys, get)
+}
+
+// mapItems returns the entries of a Go map with string keys, keys sorted.
+func mapItems(v any) (keys []string, vals []any, ok bool) {
+	if m, isAny := v.(map[string]any); isAny {
+		keys = sortedKeys(m)
+		for _, k := range keys {
+			vals = append(vals, m[k])
+		}
+		return keys, vals, true
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Map || rv.Type().Key().Kind() != reflect.String {
+		return nil, nil, false
+	}
+	for _, k := range rv.MapKeys() {
+		keys = append(keys, k.String())
 	}
 	slices.Sort(keys)
-	return keys
+	for _, k := range keys {
+		vals = append(vals, rv.MapIndex(reflect.ValueOf(k).Convert(rv.Type().Key())).Interface())
+	}
+	return keys, vals, true
+}
+
+func (t dictType) coerce(c *fieldCtx, v any) (any, error) {
+	keys, vals, ok := mapItems(v)
+	if !ok {
+		if rv := reflect.ValueOf(v); rv.Kind() == reflect.Map {
+			return nil, c.errorf(v, "dict keys must be strings")
+		}
+		return nil, c.errorf(v, "a dict is required, not a %s", goTypeName(v))
+	}
+	return t.build(keys, func(i int) (any, error) {
+		e, err := elemCoerce(t.elem, c, vals[i])
+		if err != nil {
+			return nil, c.elemErr(err, keys[i])
+		}
+		return e, nil
+	})
 }
 
 func (t dictType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
 	if p.kind != pObject {
 		return nil, c.errorf(p, "'%s' object has no attribute 'items'", p.pyTypeName())
 	}
-	out := make(map[string]any, p.members())
-	for i := 0; i < p.members(); i++ {
+	keys := make([]string, p.members())
+	for i := range keys {
+		keys[i] = p.key(i)
+	}
+	return t.build(keys, func(i int) (any, error) {
 		e, err := elemFromPrimitive(t.elem, c, p.val(i))
 		if err != nil {
-			return nil, c.elemErr(err, p.key(i))
+			return nil, c.elemErr(err, keys[i])
 		}
-		out[p.key(i)] = e
-	}
-	return out, nil
+		return e, nil
+	})
 }
 
 func (t dictType) toPrimitive(v any) (any, error) { return t.toPrimitiveAt(v, 0) }
 
 func (t dictType) toPrimitiveAt(v any, depth int) (any, error) {
-	m, _ := v.(map[string]any)
-	out := make(map[string]any, len(m))
-	for k, x := range m {
-		p, err := elemToPrimitive(t.elem, x, depth+1)
+	keys, vals, _ := mapItems(v)
+	out := make(map[string]any, len(keys))
+	for i, k := range keys {
+		p, err := elemToPrimitive(t.elem, vals[i], depth+1)
 		if err != nil {
 			return nil, err
 		}
@@ -334,8 +443,8 @@ func (t dictType) toPrimitiveAt(v any, depth int) (any, error) {
 
 func (t dictType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJSONAt(b, v, 0) }
 
-func (t dictType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
-	m, _ := v.(map[string]any)
+// appendMap writes a map with sorted keys, each value by write.
+func appendMap[T any](b []byte, m map[string]T, write func([]byte, T) ([]byte, error)) ([]byte, error) {
 	var kbuf [16]string
 	keys := kbuf[:0]
 	for k := range m {
@@ -343,45 +452,81 @@ func (t dictType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
 	}
 	slices.Sort(keys)
 	b = append(b, '{')
+	var err error
 	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = appendJSONString(b, k)
 		b = append(b, ':')
-		var err error
-		if b, err = elemAppendJSON(t.elem, b, m[k], depth+1); err != nil {
+		if b, err = write(b, m[k]); err != nil {
 			return b, err
 		}
 	}
 	return append(b, '}'), nil
 }
 
+func (t dictType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
+	switch m := v.(type) {
+	case map[string]string:
+		return appendMap(b, m, func(b []byte, s string) ([]byte, error) { return appendJSONString(b, s), nil })
+	case map[string]int64:
+		return appendMap(b, m, func(b []byte, n int64) ([]byte, error) { return strconv.AppendInt(b, n, 10), nil })
+	case map[string]float64:
+		return appendMap(b, m, appendJSONFloat)
+	case map[string]any:
+		return appendMap(b, m, func(b []byte, x any) ([]byte, error) { return elemAppendJSON(t.elem, b, x, depth+1) })
+	}
+	p, err := t.toPrimitiveAt(v, depth)
+	if err != nil {
+		return b, err
+	}
+	return appendPrimitive(b, p)
+}
+
 // ---- Set ----
 
-type setType struct{ elem Type }
+type setType struct {
+	elem Type
+	kind elemKind
+}
 
-// SetOf is oslo's Set(t). Go has no set type: the field holds a []any
-// without duplicates, sorted, and accepts a slice (duplicates dropped) or
-// the keys of a map. On the wire a set is a list, written sorted.
-func SetOf(t Type) Type { return setType{elem: t} }
+// SetOf is oslo's Set(t). Go has no set type: the field holds a slice
+// without duplicates, sorted ([]string, []int64, []float64 or []bool for
+// those element types, else []any), and accepts a slice (duplicates
+// dropped) or the keys of a map. On the wire a set is a list, written
+// sorted.
+func SetOf(t Type) Type {
+	k := kindOf(t)
+	if k == ekObject {
+		k = ekAny
+	}
+	return setType{elem: t, kind: k}
+}
 
 func (t setType) String() string { return "Set(" + t.elem.String() + ")" }
 
+// typed turns the []any of a set's values into its natural slice.
+func (t setType) typed(vals []any) any {
+	sortNatural(vals)
+	v, _ := build(t.kind, len(vals), func(i int) (any, error) { return vals[i], nil })
+	return v
+}
+
 func (t setType) coerce(c *fieldCtx, v any) (any, error) {
-	items, ok := sliceItems(v)
+	in, ok := sliceItems(v)
 	if !ok {
 		rv := reflect.ValueOf(v)
 		if rv.Kind() != reflect.Map {
 			return nil, c.errorf(v, "a set is required, not a %s", goTypeName(v))
 		}
 		for _, k := range rv.MapKeys() {
-			items = append(items, k.Interface())
+			in = append(in, k.Interface())
 		}
 	}
-	out := make([]any, 0, len(items))
+	out := make([]any, 0, len(in))
 	var seen keySet
-	for i, x := range items {
+	for i, x := range in {
 		e, err := elemCoerce(t.elem, c, x)
 		if err != nil {
 			return nil, c.elemErr(err, describeValue(x))
@@ -390,8 +535,7 @@ func (t setType) coerce(c *fieldCtx, v any) (any, error) {
 			out = append(out, e)
 		}
 	}
-	sortNatural(out)
-	return out, nil
+	return t.typed(out), nil
 }
 
 // identityFromPrimitive reports whether oslo's from_primitive of the type
@@ -418,17 +562,17 @@ func isCollection(t Type) bool {
 }
 
 func (t setType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
-	items, err := p.iterate()
+	in, err := p.iterate()
 	if err != nil {
 		return nil, c.wrap(p, err)
 	}
 	// Python builds set(from_primitive(x) for x in value), then coerces
 	// every member into a new set.
-	out := make([]any, 0, len(items))
+	out := make([]any, 0, len(in))
 	var seenRaw, seen keySet
 	identity := identityFromPrimitive(t.elem)
-	for i := range items {
-		x := &items[i]
+	for i := range in {
+		x := &in[i]
 		if identity {
 			k, err := pyHashKey(x, i)
 			if err != nil {
@@ -448,8 +592,7 @@ func (t setType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
 			out = append(out, e)
 		}
 	}
-	sortNatural(out)
-	return out, nil
+	return t.typed(out), nil
 }
 
 // keySet is a set of comparable keys: a slice while small, a map beyond.
@@ -482,18 +625,23 @@ func (s *keySet) add(k any) bool {
 	return true
 }
 
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
 func (t setType) toPrimitive(v any) (any, error) { return t.toPrimitiveAt(v, 0) }
 
 func (t setType) toPrimitiveAt(v any, depth int) (any, error) {
-	vals, _ := v.([]any)
-	out := make([]any, len(vals))
-	for i, x := range vals {
-		p, err := elemToPrimitive(t.elem, x, depth+1)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = p
+	p, err := slicePrimitive(t.elem, v, depth)
+	if err != nil {
+		return nil, err
 	}
+	out := p.([]any)
 	slices.SortStableFunc(out, comparePrimitive)
 	return out, nil
 }
@@ -501,29 +649,10 @@ func (t setType) toPrimitiveAt(v any, depth int) (any, error) {
 func (t setType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJSONAt(b, v, 0) }
 
 func (t setType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
-	vals, _ := v.([]any)
-	// Integers and strings are kept in the order they are written in.
-	switch t.elem.(type) {
-	case integerType:
-		b = append(b, '[')
-		for i, x := range vals {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			n, _ := x.(int64)
-			b = strconv.AppendInt(b, n, 10)
-		}
-		return append(b, ']'), nil
-	case stringType, uuidType, enumType:
-		b = append(b, '[')
-		for i, x := range vals {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			s, _ := x.(string)
-			b = appendJSONString(b, s)
-		}
-		return append(b, ']'), nil
+	switch v.(type) {
+	case []int64, []string, []float64:
+		// Kept sorted in the order they are written in.
+		return appendSlice(t.elem, b, v, depth)
 	}
 	p, err := t.toPrimitiveAt(v, depth)
 	if err != nil {

@@ -37,8 +37,8 @@
 // # Using objects
 //
 // An Object holds a value per field, in the field type's natural Go form
-// (int64, string, time.Time, netip.Addr, []any, map[string]any, *Object,
-// ...). Set converts what it is given the way oslo's coerce does ("42"
+// (int64, string, time.Time, netip.Addr, *Object, []string,
+// map[string]string, ...; see Type). Set converts what it is given the way oslo's coerce does ("42"
 // for an Integer is 42, 12345 for a String is "12345") and reports a value
 // it cannot take with a FieldError naming the object, the field and the
 // value. Get and the generic Get[T] read values back; Changed, Changes and

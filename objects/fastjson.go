@@ -2,6 +2,7 @@ package objects
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -130,17 +131,36 @@ func (p *jsonParser) plainString() (string, bool) {
 	if p.pos >= len(s) || s[p.pos] != '"' {
 		return "", false
 	}
-	for i := p.pos + 1; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '"':
-			v := s[p.pos+1 : i]
-			p.pos = i + 1
-			return v, true
-		case c == '\\' || c < 0x20:
-			return "", false
+	i := stringSpecial(s, p.pos+1)
+	if i >= len(s) || s[i] != '"' {
+		return "", false
+	}
+	v := s[p.pos+1 : i]
+	p.pos = i + 1
+	return v, true
+}
+
+// stringSpecial returns the index of the first byte at or after i that
+// ends or escapes a JSON string ('"', '\\', a control character), or
+// len(s). It looks at eight bytes at a time.
+func stringSpecial(s string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q := w ^ ('"' * ones)
+		bs := w ^ ('\\' * ones)
+		m := ((w - 0x20*ones) &^ w) | ((q - ones) &^ q) | ((bs - ones) &^ bs)
+		if m&highs != 0 {
+			return i + bits.TrailingZeros64(m&highs)/8
 		}
 	}
-	return "", false
+	for ; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
 }
 
 // anyString reads a string, decoding escapes.
@@ -257,19 +277,34 @@ func (p *jsonParser) fastData(o *Object, depth int) bool {
 		}
 		prev = i
 		c.attr = k
-		var v any
-		var ok bool
 		if p.literal("null") {
-			var err error
-			if v, err = o.null(i, &c); err != nil {
+			v, err := o.null(i, o.ctx(k))
+			if err != nil {
 				return false
 			}
-		} else if v, ok = p.fastValue(cls.Fields[i].Type, &c); !ok {
+			o.slots[i] = setSlot(v)
+			return true
+		}
+		var ok bool
+		if o.slots[i], ok = p.fastSlot(cls.Fields[i].Type, &c); !ok {
 			return false
 		}
-		o.slots[i] = slot{v: v, set: true}
 		return true
 	})
+}
+
+// fastSlot reads a non-null field value, strings and numbers unboxed.
+func (p *jsonParser) fastSlot(t Type, c *fieldCtx) (slot, bool) {
+	switch t := t.(type) {
+	case stringType, uuidType, enumType:
+		v, ok := p.fastString(t)
+		return slot{s: v, kind: inString, set: true}, ok
+	case integerType:
+		n, ok := p.fastInt(t)
+		return slot{n: uint64(n), kind: inInt, set: true}, ok
+	}
+	v, ok := p.fastValue(t, c)
+	return setSlot(v), ok
 }
 
 // fastChanges reads a changes list of plain strings.
@@ -334,14 +369,7 @@ func (p *jsonParser) fastValue(t Type, c *fieldCtx) (any, bool) {
 		}
 		return nil, false
 	case integerType:
-		if ch != '-' && !isDigit(ch) {
-			return nil, false
-		}
-		var v pval
-		if p.number(&v) != nil || v.kind != pInt || (t.nonNegative && v.i < 0) {
-			return nil, false
-		}
-		return v.i, true
+		return p.fastInt(t)
 	case floatType:
 		if ch != '-' && !isDigit(ch) {
 			return nil, false
@@ -444,73 +472,118 @@ func (p *jsonParser) fastElem(t Type, c *fieldCtx) (any, bool) {
 }
 
 func (p *jsonParser) fastList(t listType, c *fieldCtx) (any, bool) {
-	if t.objs {
-		objs := make([]*Object, 0, 4)
+	switch t.kind {
+	case ekString:
+		out := make([]string, 0, 4)
 		ok := p.elements(func() bool {
-			v, ok := p.fastElem(t.elem, c)
+			v, ok := p.fastString(t.elem)
+			out = append(out, v)
+			return ok
+		})
+		return out, ok
+	case ekInt:
+		out := make([]int64, 0, 4)
+		ok := p.elements(func() bool {
+			n, ok := p.fastInt(t.elem.(integerType))
+			out = append(out, n)
+			return ok
+		})
+		return out, ok
+	case ekObject:
+		out := make([]*Object, 0, 4)
+		ok := p.elements(func() bool {
+			v, ok := p.fastValue(t.elem, c)
 			if ok {
-				objs = append(objs, v.(*Object))
+				out = append(out, v.(*Object))
 			}
 			return ok
 		})
-		return objs, ok
+		return out, ok
+	case ekAny:
+		out := make([]any, 0, 4)
+		ok := p.elements(func() bool {
+			v, ok := p.fastElem(t.elem, c)
+			out = append(out, v)
+			return ok
+		})
+		return out, ok
 	}
-	vals := make([]any, 0, 4)
-	ok := p.elements(func() bool {
-		v, ok := p.fastElem(t.elem, c)
-		vals = append(vals, v)
-		return ok
-	})
-	return vals, ok
+	return nil, false
+}
+
+// fastString reads a string for a String, UUID or Enum.
+func (p *jsonParser) fastString(t Type) (string, bool) {
+	v, ok := p.anyString()
+	if !ok {
+		return "", false
+	}
+	if e, isEnum := t.(enumType); isEnum {
+		return v, slices.Contains(e.values, v)
+	}
+	_, isMAC := t.(macType)
+	return v, !isMAC
+}
+
+// fastInt reads an integer literal for an Integer.
+func (p *jsonParser) fastInt(t integerType) (int64, bool) {
+	if p.pos >= len(p.s) || (p.s[p.pos] != '-' && !isDigit(p.s[p.pos])) {
+		return 0, false
+	}
+	var v pval
+	if p.number(&v) != nil || v.kind != pInt || (t.nonNegative && v.i < 0) {
+		return 0, false
+	}
+	return v.i, true
 }
 
 func (p *jsonParser) fastDict(t dictType, c *fieldCtx) (any, bool) {
-	out := map[string]any{}
-	ok := p.eachMember(func(k string) bool {
-		v, ok := p.fastElem(t.elem, c)
-		out[k] = v
-		return ok
-	})
-	return out, ok
+	switch t.kind {
+	case ekString:
+		out := map[string]string{}
+		ok := p.eachMember(func(k string) bool {
+			v, ok := p.fastString(t.elem)
+			out[k] = v
+			return ok
+		})
+		return out, ok
+	case ekAny:
+		out := map[string]any{}
+		ok := p.eachMember(func(k string) bool {
+			v, ok := p.fastElem(t.elem, c)
+			out[k] = v
+			return ok
+		})
+		return out, ok
+	}
+	return nil, false
 }
 
-// fastSet reads a set of integers or strings given as integers or strings
-// (no mixed kinds: there Python's merging of equal raw values matters).
+// fastSet reads a set of integers given as integer literals, or of
+// strings given as strings (no mixed kinds: there Python's merging of
+// equal raw values matters).
 func (p *jsonParser) fastSet(t setType, c *fieldCtx) (any, bool) {
-	if it, ok := t.elem.(integerType); ok && !it.nonNegative {
-		return p.fastIntSet()
-	}
-	switch t.elem.(type) {
-	case integerType, stringType, uuidType, enumType:
-	default:
-		return nil, false
-	}
-	var out []any
-	var seen keySet
-	kind := byte(0)
-	ok := p.elements(func() bool {
-		k := byte('s')
-		if ch := p.s[p.pos]; ch == '-' || isDigit(ch) {
-			k = 'n'
+	switch e := t.elem.(type) {
+	case integerType:
+		if !e.nonNegative {
+			return p.fastIntSet()
 		}
-		if kind != 0 && k != kind {
-			return false
-		}
-		kind = k
-		v, ok := p.fastValue(t.elem, c)
-		if ok && seen.add(v) {
+	case stringType, uuidType, enumType:
+		var out []string
+		ok := p.elements(func() bool {
+			if p.s[p.pos] != '"' {
+				return false
+			}
+			v, ok := p.fastString(t.elem)
 			out = append(out, v)
+			return ok
+		})
+		if !ok {
+			return nil, false
 		}
-		return ok
-	})
-	if !ok {
-		return nil, false
+		slices.Sort(out)
+		return append([]string{}, slices.Compact(out)...), true
 	}
-	if out == nil {
-		out = []any{}
-	}
-	sortNatural(out)
-	return out, true
+	return nil, false
 }
 
 // fastIntSet reads a set of integers given as integer literals.
@@ -532,10 +605,5 @@ func (p *jsonParser) fastIntSet() (any, bool) {
 		return nil, false
 	}
 	slices.Sort(ints)
-	ints = slices.Compact(ints)
-	out := make([]any, len(ints))
-	for i, n := range ints {
-		out[i] = n
-	}
-	return out, true
+	return append([]int64{}, slices.Compact(ints)...), true
 }

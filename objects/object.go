@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"net/netip"
 	"reflect"
 	"slices"
@@ -21,21 +22,100 @@ type Object struct {
 	slots   []slot
 }
 
+// slot holds one field. Strings and numbers are kept unboxed (in s or n)
+// so that reading an object does not allocate for each of them.
 type slot struct {
-	v       any
+	v       any      // the value, when kind is inAny
+	s       string   // kind inString
+	n       uint64   // kind inInt (an int64) or inFloat (float64 bits)
+	kind    slotKind //
 	set     bool
 	changed bool
+}
+
+type slotKind uint8
+
+const (
+	inAny slotKind = iota
+	inString
+	inInt
+	inFloat
+)
+
+// value returns the slot's value in its natural form.
+func (s *slot) value() any {
+	switch s.kind {
+	case inString:
+		return s.s
+	case inInt:
+		return int64(s.n)
+	case inFloat:
+		return math.Float64frombits(s.n)
+	}
+	return s.v
+}
+
+// isNil reports a None value.
+func (s *slot) isNil() bool { return s.kind == inAny && s.v == nil }
+
+// setSlot returns a set slot holding v.
+func setSlot(v any) slot {
+	switch x := v.(type) {
+	case string:
+		return slot{s: x, kind: inString, set: true}
+	case int64:
+		return slot{n: uint64(x), kind: inInt, set: true}
+	case float64:
+		return slot{n: math.Float64bits(x), kind: inFloat, set: true}
+	}
+	return slot{v: v, set: true}
 }
 
 // New returns an object of class c at the class version with no field set
 // (a list class starts with an empty, unchanged "objects" list). c must be
 // registered.
 func (c *Class) New() *Object {
-	o := &Object{class: c, version: c.Version, vt: c.vt, slots: make([]slot, len(c.Fields))}
+	o := allocObject(len(c.Fields))
+	o.class, o.version, o.vt = c, c.Version, c.vt
 	if c.List {
 		o.slots[c.isObjects] = slot{v: []*Object{}, set: true}
 	}
 	return o
+}
+
+// allocObject allocates an object and its n slots together.
+func allocObject(n int) *Object {
+	switch {
+	case n <= 4:
+		x := new(struct {
+			o Object
+			s [4]slot
+		})
+		x.o.slots = x.s[:n]
+		return &x.o
+	case n <= 8:
+		x := new(struct {
+			o Object
+			s [8]slot
+		})
+		x.o.slots = x.s[:n]
+		return &x.o
+	case n <= 16:
+		x := new(struct {
+			o Object
+			s [16]slot
+		})
+		x.o.slots = x.s[:n]
+		return &x.o
+	case n <= 32:
+		x := new(struct {
+			o Object
+			s [32]slot
+		})
+		x.o.slots = x.s[:n]
+		return &x.o
+	}
+	return &Object{slots: make([]slot, n)}
 }
 
 // NewWith returns a new object with the given fields set (and marked
@@ -87,7 +167,7 @@ func (o *Object) Get(name string) (any, error) {
 	if !o.slots[i].set {
 		return nil, &FieldError{Object: o.class.Name, Field: name, Err: ErrNotSet}
 	}
-	return o.slots[i].v, nil
+	return o.slots[i].value(), nil
 }
 
 // Load returns a field's value, calling the class's LoadAttr hook first
@@ -109,14 +189,36 @@ func (o *Object) Load(ctx context.Context, name string) (any, error) {
 }
 
 // Get returns a field's value as a T, the field's natural Go type (string,
-// int64, float64, bool, time.Time, netip.Addr, netip.Prefix, []any,
-// map[string]any, *Object, []*Object). A nil value (None) gives T's zero
-// value.
+// int64, float64, bool, time.Time, netip.Addr, netip.Prefix, *Object, a
+// typed slice or map for collections of those such as []string or
+// map[string]string, else []any and map[string]any; see Type). A nil
+// value (None) gives T's zero value.
 func Get[T any](o *Object, name string) (T, error) {
 	var zero T
-	v, err := o.Get(name)
-	if err != nil || v == nil {
+	i, err := o.index(name)
+	if err != nil {
 		return zero, err
+	}
+	s := &o.slots[i]
+	if !s.set {
+		return zero, &FieldError{Object: o.class.Name, Field: name, Err: ErrNotSet}
+	}
+	// Strings and numbers without boxing them.
+	switch p := any(&zero).(type) {
+	case *string:
+		if s.kind == inString {
+			*p = s.s
+			return zero, nil
+		}
+	case *int64:
+		if s.kind == inInt {
+			*p = int64(s.n)
+			return zero, nil
+		}
+	}
+	v := s.value()
+	if v == nil {
+		return zero, nil
 	}
 	t, ok := v.(T)
 	if !ok {
@@ -147,12 +249,13 @@ func (o *Object) Set(name string, v any) error {
 	}
 	s := &o.slots[i]
 	if f.ReadOnly && s.set {
-		if !naturalEqual(s.v, nv) {
+		if !naturalEqual(s.value(), nv) {
 			return &ReadOnlyFieldError{Object: o.class.Name, Field: name}
 		}
 		return nil
 	}
-	*s = slot{v: nv, set: true, changed: true}
+	*s = setSlot(nv)
+	s.changed = true
 	return nil
 }
 
@@ -196,7 +299,7 @@ func (o *Object) Unset(name string) error {
 	if !o.slots[i].set {
 		return &FieldError{Object: o.class.Name, Field: name, Err: ErrNotSet}
 	}
-	o.slots[i].v, o.slots[i].set = nil, false
+	o.slots[i] = slot{changed: o.slots[i].changed}
 	return nil
 }
 
@@ -289,7 +392,7 @@ func (o *Object) Changes() map[string]any {
 	out := map[string]any{}
 	for i, s := range o.slots {
 		if s.set && o.isChanged(i, 0) {
-			out[o.class.Fields[i].Name] = s.v
+			out[o.class.Fields[i].Name] = s.value()
 		}
 	}
 	return out
@@ -324,7 +427,7 @@ func (o *Object) resetRecursive(names []string, depth int) {
 		return
 	}
 	for i, s := range o.slots {
-		if !s.set || s.v == nil || !o.isChanged(i, 0) {
+		if !s.set || s.isNil() || !o.isChanged(i, 0) {
 			continue
 		}
 		if len(names) > 0 && !slices.Contains(names, o.class.Fields[i].Name) {
@@ -352,7 +455,8 @@ func (o *Object) Clone() *Object {
 func (o *Object) clone(depth int) *Object {
 	n := o.class.New()
 	for i, s := range o.slots {
-		n.slots[i] = slot{v: cloneValue(s.v, depth), set: s.set, changed: s.changed}
+		s.v = cloneValue(s.v, depth)
+		n.slots[i] = s
 	}
 	return n
 }
@@ -385,6 +489,22 @@ func cloneValue(v any, depth int) any {
 			out[k] = cloneValue(e, depth+1)
 		}
 		return out
+	case []string:
+		return slices.Clone(x)
+	case []int64:
+		return slices.Clone(x)
+	case []float64:
+		return slices.Clone(x)
+	case []bool:
+		return slices.Clone(x)
+	case map[string]string:
+		return maps.Clone(x)
+	case map[string]int64:
+		return maps.Clone(x)
+	case map[string]float64:
+		return maps.Clone(x)
+	case map[string]bool:
+		return maps.Clone(x)
 	}
 	return v
 }
@@ -425,6 +545,15 @@ func naturalEqual(a, b any) bool {
 	case []*Object:
 		y, ok := b.([]*Object)
 		return ok && slices.Equal(x, y)
+	case []string:
+		y, ok := b.([]string)
+		return ok && slices.Equal(x, y)
+	case []int64:
+		y, ok := b.([]int64)
+		return ok && slices.Equal(x, y)
+	case map[string]string:
+		y, ok := b.(map[string]string)
+		return ok && maps.Equal(x, y)
 	case map[string]any:
 		y, ok := b.(map[string]any)
 		return ok && maps.EqualFunc(x, y, naturalEqual)
@@ -448,10 +577,10 @@ func (o *Object) String() string {
 		switch {
 		case !s.set:
 			b = append(b, "<?>"...)
-		case s.v == nil:
+		case s.isNil():
 			b = append(b, "None"...)
 		default:
-			switch v := s.v.(type) {
+			switch v := s.value().(type) {
 			case *Object:
 				b = append(b, v.class.Name...)
 			case time.Time:

@@ -75,13 +75,15 @@ func TestSetCoercion(t *testing.T) {
 		{"metadata", map[string]any{"n": 5, "z": nil}, map[string]any{"n": "5", "z": nil}, ""},
 		{"metadata", map[string]any{"a": []int{1}}, nil, "Server.metadata[a]: bad value [1]: a string is required"},
 		{"metadata", []string{"a"}, nil, "a dict is required"},
-		{"pinned_cpus", []int{3, 1, 3, 0}, []any{int64(0), int64(1), int64(3)}, ""},
-		{"pinned_cpus", map[int]bool{2: true, 1: true}, []any{int64(1), int64(2)}, ""},
+		{"pinned_cpus", []int{3, 1, 3, 0}, []int64{0, 1, 3}, ""},
+		{"pinned_cpus", map[int]bool{2: true, 1: true}, []int64{1, 2}, ""},
+		{"pinned_cpus", []string{"2", " 1"}, []int64{1, 2}, ""},
 		{"pinned_cpus", []any{"x"}, nil, "invalid literal"},
-		{"tags", []string{"a", "b"}, []any{"a", "b"}, ""},
+		{"tags", []string{"a", "b"}, []string{"a", "b"}, ""},
+		{"tags", []any{"a", 5, 1.5, true}, []string{"a", "5", "1.5", "True"}, ""},
 		{"tags", []any{"a", nil}, nil, "Server.tags[1]: cannot be None"},
 		{"tags", "ab", nil, "a list is required"},
-		{"tags", nil, []any{}, ""},
+		{"tags", nil, []string{}, ""},
 		{"flavor", reg.Class("Server").New(), nil, "an object of type Flavor is required, not a Server"},
 		{"flavor", "x", nil, "an object of type Flavor is required"},
 		{"nope", 1, nil, "no such field"},
@@ -291,7 +293,7 @@ func TestCloneAndEqual(t *testing.T) {
 	if !srv.Equal(srv2) {
 		t.Error("two loads of one primitive differ")
 	}
-	tags, _ := objects.Get[[]any](c, "tags")
+	tags, _ := objects.Get[[]string](c, "tags")
 	tags[0] = "changed"
 	md, _ := objects.Get[map[string]any](c, "metadata")
 	md["k"] = "changed"
@@ -343,7 +345,7 @@ func TestSetDefaults(t *testing.T) {
 	for _, f := range []string{"status", "locked", "metadata", "pinned_cpus", "tags"} {
 		got[f], _ = o.Get(f)
 	}
-	want := map[string]any{"status": "BUILD", "locked": true, "metadata": map[string]any{}, "pinned_cpus": []any{}, "tags": []any{}}
+	want := map[string]any{"status": "BUILD", "locked": true, "metadata": map[string]any{}, "pinned_cpus": []int64{}, "tags": []string{}}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("after SetDefaults (-want +got):\n%s", d)
 	}

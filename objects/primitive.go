@@ -3,6 +3,8 @@ package objects
 import (
 	"errors"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"sync/atomic"
 )
@@ -153,7 +155,7 @@ func (o *Object) loadData(data *pval, depth int) error {
 		if err != nil {
 			return err
 		}
-		o.slots[j] = slot{v: v, set: true}
+		o.slots[j] = setSlot(v)
 	}
 	return nil
 }
@@ -207,11 +209,11 @@ func (o *Object) toPrimitive(target string, depth int) (map[string]any, error) {
 		if !s.set {
 			continue
 		}
-		if s.v == nil {
+		if s.isNil() {
 			data[cls.Fields[i].Name] = nil
 			continue
 		}
-		p, err := toPrimitiveDepth(cls.Fields[i].Type, s.v, depth)
+		p, err := toPrimitiveDepth(cls.Fields[i].Type, s.value(), depth)
 		if err != nil {
 			return nil, err
 		}
@@ -297,6 +299,19 @@ func (o *Object) appendJSON(b []byte, depth int) ([]byte, error) {
 		}
 		first = false
 		b = append(b, cls.jsonNames[i]...)
+		switch s.kind {
+		case inString:
+			b = appendJSONString(b, s.s)
+			continue
+		case inInt:
+			b = strconv.AppendInt(b, int64(s.n), 10)
+			continue
+		case inFloat:
+			if b, err = appendJSONFloat(b, math.Float64frombits(s.n)); err != nil {
+				return b, fmt.Errorf("objects: %s.%s: %w", cls.Name, cls.Fields[i].Name, err)
+			}
+			continue
+		}
 		if s.v == nil {
 			b = append(b, "null"...)
 			continue

@@ -239,3 +239,33 @@ func BenchmarkParseISOTime(b *testing.B) {
 		}
 	}
 }
+
+func TestStringSpecial(t *testing.T) {
+	naive := func(s string, i int) int {
+		for ; i < len(s); i++ {
+			if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
+				return i
+			}
+		}
+		return i
+	}
+	alphabet := []byte{'a', '"', '\\', 0, 0x1f, 0x20, 0x21, 0x5b, 0x5d, 0x7f, 0x80, 0xff, 0xe2, 0x22 ^ 0x80}
+	seed := uint32(1)
+	for n := 0; n < 20000; n++ {
+		b := make([]byte, n%40)
+		for i := range b {
+			seed = seed*1664525 + 1013904223
+			if seed>>28 < 12 {
+				b[i] = 'x'
+			} else {
+				b[i] = alphabet[int(seed>>8)%len(alphabet)]
+			}
+		}
+		s := string(b)
+		for start := 0; start <= len(s); start += 3 {
+			if got, want := stringSpecial(s, start), naive(s, start); got != want {
+				t.Fatalf("stringSpecial(%q, %d) = %d, want %d", s, start, got, want)
+			}
+		}
+	}
+}

@@ -33,12 +33,15 @@ import (
 //	DateTime                                          time.Time (UTC or a fixed "+HH:MM" zone)
 //	IPAddress and its variants                        netip.Addr
 //	IPNetwork and its variants                        netip.Prefix
-//	ListOf(t)                                         []any ([]*Object for ListOfObjects)
-//	DictOf(t)                                         map[string]any
-//	SetOf(t)                                          []any, without duplicates, sorted
 //	ObjectOf(name)                                    *Object
+//	ListOf(t)                                         []T, where T is the Go type of t
+//	SetOf(t)                                          []T, without duplicates, sorted
+//	DictOf(t)                                         map[string]T
 //
-// and nil for a nullable field set to None. Setting a field accepts the
+// and nil for a nullable field set to None. Collections are typed for
+// non-nullable string types ([]string, map[string]string), Integer
+// ([]int64), Float, Boolean and ObjectOf ([]*Object, for lists); for other
+// element types, or Nullable elements, they hold []any and map[string]any. Setting a field accepts the
 // natural form and whatever oslo's coerce accepts (an Integer field takes
 // "42", 7.9 or true; a String field takes 12345), converted the same way.
 type Type interface {

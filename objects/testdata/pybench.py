@@ -3,13 +3,15 @@
 
 usage: pybench.py ORACLE_DIR   (the folder holding testobjects.py and cases/)
 
-Prints one line per benchmark: name, microseconds per operation. Compare
-with `go test -bench . ./objects/` run in the same session.
+Prints one line per benchmark: name, wall-clock and CPU microseconds per
+operation (best of 5). Compare with `go test -bench . ./objects/` (ns/op
+and cpu-ns/op) run in the same session.
 """
 import json
 import logging
 import os
 import sys
+import time
 import timeit
 import warnings
 
@@ -52,7 +54,8 @@ def backport_list_json():
 
 def bench(name, fn, number):
     best = min(timeit.repeat(fn, number=number, repeat=5))
-    print('%-24s %12.1f us/op' % (name, best / number * 1e6))
+    cpu = min(timeit.repeat(fn, number=number, repeat=5, timer=time.process_time))
+    print('%-24s %12.1f us/op %12.1f cpu-us/op' % (name, best / number * 1e6, cpu / number * 1e6))
 
 
 bench('RoundTrip', roundtrip, 2000)
