@@ -48,7 +48,7 @@ func startOracle(t *testing.T) *oracle {
 	if _, err := os.Stat(filepath.Join(oracleDir, "oracle.py")); err != nil {
 		t.Fatalf("oracle.py missing: %v", err)
 	}
-	cmd := exec.Command(python, filepath.Join("testdata", "batch_oracle.py"), oracleDir)
+	cmd := exec.Command(python, filepath.Join("testdata", "batch_oracle.py"), oracleDir, "testdata")
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {

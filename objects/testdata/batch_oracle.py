@@ -7,13 +7,20 @@ testdata/conformance/objects/oracle.py (run(args, TEXT)), or
 {"unserializable": true} when the library's answer is not valid JSON
 (NaN/Infinity), which the conformance set excludes.
 
-usage: batch_oracle.py ORACLE_DIR
+usage: batch_oracle.py ORACLE_DIR [EXTRA_MODULE_DIR]
+
+EXTRA_MODULE_DIR holds kitchen.py, more classes registered next to the
+conformance ones.
 """
 import json
 import sys
 
 sys.path.insert(0, sys.argv[1])
 import oracle  # noqa: E402  (registers the test classes)
+
+if len(sys.argv) > 2:
+    sys.path.insert(0, sys.argv[2])
+    import kitchen  # noqa: E402,F401
 
 
 def main():
