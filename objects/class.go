@@ -60,23 +60,25 @@ type Class struct {
 	// MakeCompatible is the obj_make_compatible hook. It runs after the
 	// default backport of object fields (Relationships, ChildVersions)
 	// when an object is written for an older target, and edits data, the
-	// primitive's field map: typically delete(data, "field") for the
-	// fields added after target.
-	MakeCompatible func(o *Object, data map[string]any, target Version) error
+	// primitive's fields: typically data.Delete("field") for the fields
+	// added after target.
+	MakeCompatible func(o *Object, data *Data, target Version) error
 
 	// LoadAttr is the lazy-load hook (obj_load_attr): Object.Load calls it
 	// for a field that is not set; it should set the field.
 	LoadAttr func(ctx context.Context, o *Object, field string) error
 
-	reg       *Registry
-	index     map[string]int
-	vt        []int64
-	pep       *pep440
-	byName    []int    // field indexes sorted by name
-	defaults  []any    // coerced defaults (nil when none)
-	isObjects int      // index of "objects" for a list class
-	jsonNames []string // `"name":` of each field
-	sizeHint  int64    // length of the last JSON written (atomic), to size the next buffer
+	reg        *Registry
+	index      map[string]int
+	vt         []int64
+	pep        *pep440
+	byName     []int    // field indexes sorted by name
+	defaults   []any    // coerced defaults (nil when none)
+	isObjects  int      // index of "objects" for a list class
+	jsonNames  []string // `"name":` of each field
+	relPairs   map[string][]versionPair
+	childPairs []versionPair
+	sizeHint   int64 // length of the last JSON written (atomic), to size the next buffer
 }
 
 // field returns the index of a field, or -1.
@@ -252,12 +254,13 @@ func (r *Registry) prepare(c *Class) error {
 	slices.SortFunc(c.byName, func(a, b int) int {
 		return compareStrings(c.Fields[a].Name, c.Fields[b].Name)
 	})
+	c.relPairs = make(map[string][]versionPair, len(c.Relationships))
 	for name, pairs := range c.Relationships {
 		i, ok := c.index[name]
 		if !ok || !isObjectField(c.Fields[i].Type) {
 			return fmt.Errorf("relationships: %s is not an object field", name)
 		}
-		if err := checkPairs(pairs); err != nil {
+		if c.relPairs[name], err = parsePairs(pairs); err != nil {
 			return fmt.Errorf("relationships of %s: %w", name, err)
 		}
 	}
@@ -268,7 +271,7 @@ func (r *Registry) prepare(c *Class) error {
 		}
 		c.isObjects = i
 	}
-	if err := checkPairs(c.ChildVersions); err != nil {
+	if c.childPairs, err = parsePairs(c.ChildVersions); err != nil {
 		return fmt.Errorf("child versions: %w", err)
 	}
 	c.reg = r
@@ -283,17 +286,6 @@ func compareStrings(a, b string) int {
 		return 1
 	}
 	return 0
-}
-
-func checkPairs(pairs [][2]string) error {
-	for _, p := range pairs {
-		for _, v := range p {
-			if _, err := versionTuple(v); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // isObjectField reports an Object or ListOfObjects type: the fields the

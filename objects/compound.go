@@ -862,7 +862,7 @@ func (t objectType) toPrimitive(v any) (any, error) { return t.toPrimitiveAt(v, 
 
 func (t objectType) toPrimitiveAt(v any, depth int) (any, error) {
 	o, _ := v.(*Object)
-	return o.toPrimitive("", depth+1)
+	return o.toPrimitive(depth + 1)
 }
 
 func (t objectType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJSONAt(b, v, 0) }

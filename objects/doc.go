@@ -19,9 +19,9 @@
 //			{Name: "extra_specs", Type: objects.DictOf(objects.String), Default: map[string]any{}},
 //			{Name: "description", Type: objects.String, Nullable: true},
 //		},
-//		MakeCompatible: func(o *objects.Object, data map[string]any, target objects.Version) error {
+//		MakeCompatible: func(o *objects.Object, data *objects.Data, target objects.Version) error {
 //			if target.Before("1.1") {
-//				delete(data, "description")
+//				data.Delete("description")
 //			}
 //			return nil
 //		},

@@ -23,9 +23,9 @@ var flavorClass = registry.MustRegister(&objects.Class{
 		{Name: "extra_specs", Type: objects.DictOf(objects.String), Default: map[string]any{}},
 		{Name: "description", Type: objects.String, Nullable: true},
 	},
-	MakeCompatible: func(_ *objects.Object, data map[string]any, target objects.Version) error {
+	MakeCompatible: func(_ *objects.Object, data *objects.Data, target objects.Version) error {
 		if target.Before("1.1") {
-			delete(data, "description")
+			data.Delete("description")
 		}
 		return nil
 	},
@@ -96,7 +96,7 @@ func Example() {
 	// Output:
 	// web-01 [status]
 	// {"versioned_object.name":"Server","versioned_object.namespace":"compute","versioned_object.version":"1.1","versioned_object.data":{"uuid":"8a9e2f3c-6c1d-4b7e-9f0a-2d3c4b5a6e7f","name":"web-01","status":"ACTIVE","created_at":"2024-03-01T10:20:30Z","tags":["prod"],"flavor":{"versioned_object.name":"Flavor","versioned_object.namespace":"compute","versioned_object.version":"1.1","versioned_object.data":{"id":1,"name":"m1.small","vcpus":2,"description":"Small"}}},"versioned_object.changes":["status"]}
-	// {"versioned_object.changes":["status"],"versioned_object.data":{"created_at":"2024-03-01T10:20:30Z","flavor":{"versioned_object.data":{"id":1,"name":"m1.small","vcpus":2},"versioned_object.name":"Flavor","versioned_object.namespace":"compute","versioned_object.version":"1.0"},"name":"web-01","status":"ACTIVE","tags":["prod"],"uuid":"8a9e2f3c-6c1d-4b7e-9f0a-2d3c4b5a6e7f"},"versioned_object.name":"Server","versioned_object.namespace":"compute","versioned_object.version":"1.0"}
+	// {"versioned_object.name":"Server","versioned_object.namespace":"compute","versioned_object.version":"1.0","versioned_object.data":{"uuid":"8a9e2f3c-6c1d-4b7e-9f0a-2d3c4b5a6e7f","name":"web-01","status":"ACTIVE","created_at":"2024-03-01T10:20:30Z","tags":["prod"],"flavor":{"versioned_object.name":"Flavor","versioned_object.namespace":"compute","versioned_object.version":"1.0","versioned_object.data":{"id":1,"name":"m1.small","vcpus":2}}},"versioned_object.changes":["status"]}
 }
 
 func ExampleRegistry_FromJSON() {

@@ -433,10 +433,10 @@ func TestBackportHooks(t *testing.T) {
 	reg := objects.NewRegistry("test")
 	var seen []string
 	reg.MustRegister(&objects.Class{Name: "Child", Version: "1.2", Fields: []objects.Field{{Name: "a", Type: objects.Integer}, {Name: "b", Type: objects.Integer}},
-		MakeCompatible: func(o *objects.Object, data map[string]any, target objects.Version) error {
+		MakeCompatible: func(o *objects.Object, data *objects.Data, target objects.Version) error {
 			seen = append(seen, "Child "+target.String())
 			if target.Before("1.2") {
-				delete(data, "b")
+				data.Delete("b")
 			}
 			return nil
 		}})

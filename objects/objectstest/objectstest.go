@@ -34,9 +34,9 @@ func NewRegistry() *objects.Registry {
 			{Name: "extra_specs", Type: objects.DictOf(objects.String), Default: map[string]any{}},
 			{Name: "description", Type: objects.String, Nullable: true},
 		},
-		MakeCompatible: func(_ *objects.Object, data map[string]any, target objects.Version) error {
+		MakeCompatible: func(_ *objects.Object, data *objects.Data, target objects.Version) error {
 			if target.Before("1.1") {
-				delete(data, "description")
+				data.Delete("description")
 			}
 			return nil
 		},
@@ -69,9 +69,9 @@ func NewRegistry() *objects.Registry {
 		Relationships: map[string][][2]string{
 			"flavor": {{"1.2", "1.0"}, {"1.3", "1.1"}},
 		},
-		MakeCompatible: func(_ *objects.Object, data map[string]any, target objects.Version) error {
+		MakeCompatible: func(_ *objects.Object, data *objects.Data, target objects.Version) error {
 			if target.Before("1.1") {
-				delete(data, "tags")
+				data.Delete("tags")
 			}
 			return nil
 		},
