@@ -230,7 +230,7 @@ func (o *Object) makeCompatible(d *Data, target string, tgt []int64) error {
 				ae.Object = cls.Name
 				return ae
 			}
-			return fmt.Errorf("objects: %s.%s: %w", cls.Name, f.Name, err)
+			return writeErr(cls.Name, f.Name, err)
 		}
 		switch act {
 		case dropChild:
@@ -254,7 +254,7 @@ func (o *Object) makeCompatible(d *Data, target string, tgt []int64) error {
 // does.
 func (o *Object) backportChild(i int, to versionPair, depth int) (any, error) {
 	if depth > maxDepth {
-		return nil, fmt.Errorf("objects: %s: %w", o.class.Name, errTooDeep)
+		return nil, tooDeep(o)
 	}
 	one := func(c *Object) (*Data, error) {
 		if c.verr != nil { // oslo wrote the child first, at its own version
@@ -286,7 +286,7 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 		return b, errUnregistered(o)
 	}
 	if depth > maxDepth {
-		return b, fmt.Errorf("objects: %s: %w", o.class.Name, errTooDeep)
+		return b, tooDeep(o)
 	}
 	if o.verr != nil {
 		return b, o.verr
@@ -317,7 +317,7 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 				first = false
 				b = append(b, cls.jsonNames[i]...)
 				if b, err = appendPrimitive(b, v); err != nil {
-					return b, fmt.Errorf("objects: %s.%s: %w", cls.Name, cls.Fields[i].Name, err)
+					return b, writeErr(cls.Name, cls.Fields[i].Name, err)
 				}
 				continue
 			}
@@ -349,7 +349,7 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 		case inFloat:
 			err = nil
 			if b, err = appendJSONFloat(b, s.value().(float64)); err != nil {
-				return b, fmt.Errorf("objects: %s.%s: %w", cls.Name, cls.Fields[i].Name, err)
+				return b, writeErr(cls.Name, cls.Fields[i].Name, err)
 			}
 			continue
 		}
@@ -358,7 +358,7 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 			continue
 		}
 		if b, err = appendJSONDepth(cls.Fields[i].Type, b, s.v, depth); err != nil {
-			return b, fmt.Errorf("objects: %s.%s: %w", cls.Name, cls.Fields[i].Name, err)
+			return b, writeErr(cls.Name, cls.Fields[i].Name, err)
 		}
 	}
 	if d != nil {
@@ -370,7 +370,7 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 			b = appendJSONString(b, k)
 			b = append(b, ':')
 			if b, err = appendPrimitive(b, d.extra[k]); err != nil {
-				return b, fmt.Errorf("objects: %s.%s: %w", cls.Name, k, err)
+				return b, writeErr(cls.Name, k, err)
 			}
 		}
 	}
@@ -432,7 +432,7 @@ func (o *Object) toMap(d *Data, depth int) (map[string]any, error) {
 		return nil, errUnregistered(o)
 	}
 	if depth > maxDepth {
-		return nil, fmt.Errorf("objects: %s: %w", o.class.Name, errTooDeep)
+		return nil, tooDeep(o)
 	}
 	if o.verr != nil {
 		return nil, o.verr
@@ -510,4 +510,14 @@ func kidOf(d *Data, i int) any {
 		return nil
 	}
 	return d.fields[i].kid
+}
+
+// writeErr names the field a value of which could not be written; the
+// package's own errors (from nested objects) pass unchanged.
+func writeErr(object, field string, err error) error {
+	switch err.(type) {
+	case *FieldError, *VersionError, *ActionError, *InvalidTargetVersionError, *PrimitiveError:
+		return err
+	}
+	return &FieldError{Object: object, Field: field, Err: err}
 }

@@ -144,3 +144,9 @@ func describeValue(v any) string {
 	}
 	return s
 }
+
+// tooDeep reports objects nested deeper than maxDepth (a cycle of objects
+// holding each other, say).
+func tooDeep(o *Object) error {
+	return &ActionError{Object: o.class.Name, Action: "obj_to_primitive", Reason: "objects are nested too deeply"}
+}

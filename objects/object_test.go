@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -596,4 +597,104 @@ func TestConcurrentUse(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// TestDataHook checks what a MakeCompatible hook can do with Data, and
+// that ToJSON and ToPrimitive write the same backport.
+func TestDataHook(t *testing.T) {
+	reg := objects.NewRegistry("test")
+	reg.MustRegister(&objects.Class{Name: "Child", Version: "1.1", Fields: []objects.Field{
+		{Name: "a", Type: objects.Integer}, {Name: "b", Type: objects.Integer},
+	}})
+	var names []string
+	parent := reg.MustRegister(&objects.Class{Name: "Parent", Version: "2.0",
+		Fields: []objects.Field{
+			{Name: "new_name", Type: objects.String},
+			{Name: "tags", Type: objects.ListOf(objects.String)},
+			{Name: "child", Type: objects.ObjectOf("Child")},
+			{Name: "unset", Type: objects.String},
+		},
+		Relationships: map[string][][2]string{"child": {{"1.0", "1.0"}, {"2.0", "1.1"}}},
+		MakeCompatible: func(o *objects.Object, data *objects.Data, target objects.Version) error {
+			if !target.Before("2.0") {
+				return nil
+			}
+			// 2.0 renamed old_name to new_name.
+			v, ok := data.Get("new_name")
+			if !ok || !data.Has("new_name") {
+				return errors.New("new_name missing")
+			}
+			data.Delete("new_name")
+			data.Set("old_name", v)
+			// Older peers want upper-case tags.
+			tags, _ := data.Get("tags")
+			for i, tag := range tags.([]any) {
+				tags.([]any)[i] = strings.ToUpper(tag.(string))
+			}
+			// And no "b" in the child, already relabelled 1.0.
+			c, _ := data.Get("child")
+			cm := c.(map[string]any)
+			if cm["versioned_object.version"] != "1.0" {
+				return fmt.Errorf("child at %v", cm["versioned_object.version"])
+			}
+			delete(cm["versioned_object.data"].(map[string]any), "b")
+			if data.Has("unset") {
+				return errors.New("an unset field is in the data")
+			}
+			names = data.Names()
+			return nil
+		},
+	})
+	child, _ := reg.Class("Child").NewWith(map[string]any{"a": 1, "b": 2})
+	p, err := parent.NewWith(map[string]any{"new_name": "n", "tags": []string{"x", "y"}, "child": child})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"versioned_object.changes":["child","tags"],"versioned_object.data":{"child":{"versioned_object.changes":["a","b"],` +
+		`"versioned_object.data":{"a":1},"versioned_object.name":"Child","versioned_object.namespace":"test","versioned_object.version":"1.0"},` +
+		`"old_name":"n","tags":["X","Y"]},"versioned_object.name":"Parent","versioned_object.namespace":"test","versioned_object.version":"1.5"}`
+	fromJSON, err := p.ToJSON("1.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := compareAnswers(fromJSON, []byte(want)); d != "" {
+		t.Errorf("ToJSON: %s\n got %s", d, fromJSON)
+	}
+	prim, err := p.ToPrimitive("1.5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromMaps, _ := json.Marshal(prim)
+	if d := compareAnswers(fromMaps, []byte(want)); d != "" {
+		t.Errorf("ToPrimitive: %s\n got %s", d, fromMaps)
+	}
+	if d := cmp.Diff([]string{"child", "old_name", "tags"}, names); d != "" {
+		t.Errorf("Names (-want +got):\n%s", d)
+	}
+	// The object itself is untouched.
+	if tags, _ := objects.Get[[]string](p, "tags"); tags[0] != "x" {
+		t.Errorf("the hook changed the object: %v", tags)
+	}
+	if own, _ := p.ToJSON(""); !strings.Contains(string(own), `"new_name":"n"`) || !strings.Contains(string(own), `"b":2`) {
+		t.Errorf("own version after a backport: %s", own)
+	}
+}
+
+func TestCycleIsAnError(t *testing.T) {
+	reg := objects.NewRegistry("test")
+	node := reg.MustRegister(&objects.Class{Name: "Node", Version: "1.0", Fields: []objects.Field{
+		{Name: "next", Type: objects.ObjectOf("Node"), Nullable: true},
+	}, Relationships: map[string][][2]string{"next": {{"1.0", "1.0"}}}})
+	a, b := node.New(), node.New()
+	_ = a.Set("next", b)
+	_ = b.Set("next", a)
+	var ae *objects.ActionError
+	if _, err := a.ToJSON(""); !errors.As(err, &ae) {
+		t.Errorf("ToJSON of a cycle = %v", err)
+	}
+	if _, err := a.ToPrimitive(""); !errors.As(err, &ae) {
+		t.Errorf("ToPrimitive of a cycle = %v", err)
+	}
+	_ = a.Changed()
+	_ = a.Clone()
 }

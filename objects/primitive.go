@@ -236,7 +236,7 @@ func (o *Object) backport(target string) (*Data, error) {
 // would fail.
 func (o *Object) checkNested(depth int) error {
 	if depth > maxDepth {
-		return fmt.Errorf("objects: %s: %w", o.class.Name, errTooDeep)
+		return tooDeep(o)
 	}
 	for i := range o.slots {
 		if s := &o.slots[i]; s.set && s.kind == inAny {
