@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,5 +78,37 @@ func TestMatch(t *testing.T) {
 		if d := match([]byte(tt.got), []byte(tt.want)); (d == "") != tt.ok {
 			t.Errorf("match(%s, %s) = %q, want ok=%v", tt.got, tt.want, d, tt.ok)
 		}
+	}
+}
+
+func TestConfigTyped(t *testing.T) {
+	dir := filepath.Join(corpus, "config_typed")
+	cases, err := os.ReadDir(dir)
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no cases in %s: %v", dir, err)
+	}
+	for _, c := range cases {
+		if !c.IsDir() {
+			continue
+		}
+		t.Run(c.Name(), func(t *testing.T) {
+			cdir := filepath.Join(dir, c.Name())
+			var argv []string
+			raw, err := os.ReadFile(filepath.Join(cdir, "args.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(raw, &argv); err != nil {
+				t.Fatal(err)
+			}
+			exp, err := os.ReadFile(filepath.Join(cdir, "expected.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := answer(t, cdir, append([]string{"config-typed", "schema.json"}, argv...), nil)
+			if d := match(got, exp); d != "" {
+				t.Errorf("%s\n got: %s\nwant: %s", d, got, exp)
+			}
+		})
 	}
 }

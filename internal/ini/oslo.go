@@ -117,7 +117,9 @@ func (p *osloParser) flush() error {
 }
 
 func (p *osloParser) parse(text string) error {
-	for _, raw := range SplitLines(text) {
+	for len(text) > 0 {
+		var raw string
+		raw, text = nextLine(text)
 		p.lineno++
 		line := TrimRightSpace(raw)
 		switch {
@@ -194,6 +196,23 @@ func (p *osloParser) splitKeyValue(line string) (string, string, error) {
 	return key, value, nil
 }
 
+// nextLine returns the first line of text (without its terminator) and
+// the rest, ending lines as SplitLines does.
+func nextLine(text string) (line, rest string) {
+	for i := 0; i < len(text); i++ {
+		switch text[i] {
+		case '\n':
+			return text[:i], text[i+1:]
+		case '\r':
+			if i+1 < len(text) && text[i+1] == '\n' {
+				return text[:i], text[i+2:]
+			}
+			return text[:i], text[i+1:]
+		}
+	}
+	return text, ""
+}
+
 // SplitLines splits text the way Python's universal-newline file reading
 // does: "\r\n", "\r" and "\n" end a line, and nothing else does. The line
 // terminators are dropped.
@@ -227,10 +246,44 @@ func IsSpace(r rune) bool {
 }
 
 // TrimSpace is Python's str.strip().
-func TrimSpace(s string) string { return strings.TrimFunc(s, IsSpace) }
+func TrimSpace(s string) string { return TrimLeftSpace(TrimRightSpace(s)) }
 
 // TrimRightSpace is Python's str.rstrip().
-func TrimRightSpace(s string) string { return strings.TrimRightFunc(s, IsSpace) }
+func TrimRightSpace(s string) string {
+	for len(s) > 0 {
+		c := s[len(s)-1]
+		if c < utf8.RuneSelf {
+			if !IsSpace(rune(c)) {
+				return s
+			}
+			s = s[:len(s)-1]
+			continue
+		}
+		r, size := utf8.DecodeLastRuneInString(s)
+		if !IsSpace(r) {
+			return s
+		}
+		s = s[:len(s)-size]
+	}
+	return s
+}
 
 // TrimLeftSpace is Python's str.lstrip().
-func TrimLeftSpace(s string) string { return strings.TrimLeftFunc(s, IsSpace) }
+func TrimLeftSpace(s string) string {
+	for len(s) > 0 {
+		c := s[0]
+		if c < utf8.RuneSelf {
+			if !IsSpace(rune(c)) {
+				return s
+			}
+			s = s[1:]
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s)
+		if !IsSpace(r) {
+			return s
+		}
+		s = s[size:]
+	}
+	return s
+}

@@ -1,0 +1,8 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+)
+
+var discardLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
