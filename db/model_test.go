@@ -42,8 +42,8 @@ func fullWidget(t testing.TB, name string) *objects.Object {
 	mustSet(t, w, map[string]any{
 		"name": name, "secret": "s3cr3t \"quoted\" ' and ünïcode ✓", "count": int64(-1 << 40), "nni": int64(7),
 		"ratio": -1.5e-7, "nnf": 3.25, "flag": true, "flex": "yes",
-		"uuid": "4f1d2c9e-0a3b-4c5d-8e6f-7a8b9c0d1e2f",
-		"born": time.Date(2024, 2, 29, 23, 59, 58, 123456000, time.UTC),
+		"uuid":  "4f1d2c9e-0a3b-4c5d-8e6f-7a8b9c0d1e2f",
+		"born":  time.Date(2024, 2, 29, 23, 59, 58, 123456000, time.UTC),
 		"color": "green", "mac": "aa:bb:cc:dd:ee:ff",
 		"ip": "2001:db8::1", "ip4": "192.0.2.7", "ip6": "fe80::1", "ip46": "10.1.2.3",
 		"net": "10.0.0.0/8", "net4": "192.168.0.0/16", "net6": "2001:db8::/48",
