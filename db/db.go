@@ -211,7 +211,7 @@ func (d *DB) openPostgreSQL() error {
 	if d.url.Host != "" {
 		add("host", d.url.Host)
 	}
-	if d.url.Port != 0 {
+	if d.url.HasPort {
 		add("port", strconv.Itoa(d.url.Port))
 	}
 	if d.url.HasUsername {

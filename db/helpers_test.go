@@ -1,9 +1,11 @@
 package db_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
@@ -127,4 +129,18 @@ func synced(t testing.TB, b backend) (*db.DB, string) {
 		t.Fatal(err)
 	}
 	return d, url
+}
+
+// pythonPath is the Python that has the oslo libraries (Debian's).
+const pythonPath = "/usr/bin/python3"
+
+// needPython skips the test, saying why, unless /usr/bin/python3 can
+// import each module.
+func needPython(t testing.TB, modules ...string) {
+	t.Helper()
+	for _, m := range modules {
+		if out, err := exec.Command(pythonPath, "-c", "import "+m).CombinedOutput(); err != nil {
+			t.Skipf("%s cannot import %s (%v: %s): install python3-oslo.db", pythonPath, m, err, bytes.TrimSpace(out))
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -20,9 +21,10 @@ type URL struct {
 	Username, Password       string
 	HasUsername, HasPassword bool
 	// Host is taken as written (not decoded), without the brackets of an
-	// IPv6 address. Port is 0 when none is given.
-	Host string
-	Port int
+	// IPv6 address. HasPort tells whether a port was given.
+	Host    string
+	Port    int
+	HasPort bool
 	// Database is the text after the first "/" following the host, as
 	// written (SQLAlchemy 1.4 does not decode it); HasDatabase is false
 	// for "sqlite://", true for "sqlite:///" (an empty database).
@@ -65,9 +67,7 @@ func (u *URL) Get(name string) []string {
 
 // String writes the URL back with the password hidden ("***"), as
 // SQLAlchemy's repr does: safe for logs and error messages.
-func (u *URL) String() string { return u.render(true) }
-
-func (u *URL) render(hidePassword bool) string {
+func (u *URL) String() string {
 	var b strings.Builder
 	b.WriteString(u.Drivername)
 	b.WriteString("://")
@@ -75,11 +75,7 @@ func (u *URL) render(hidePassword bool) string {
 		b.WriteString(quoteUserinfo(u.Username))
 		if u.HasPassword {
 			b.WriteByte(':')
-			if hidePassword {
-				b.WriteString("***")
-			} else {
-				b.WriteString(quoteUserinfo(u.Password))
-			}
+			b.WriteString("***")
 		}
 		b.WriteByte('@')
 	}
@@ -90,15 +86,19 @@ func (u *URL) render(hidePassword bool) string {
 			b.WriteString(u.Host)
 		}
 	}
-	if u.Port != 0 {
+	if u.HasPort {
 		b.WriteString(":" + strconv.Itoa(u.Port))
 	}
 	if u.HasDatabase {
 		b.WriteString("/" + u.Database)
 	}
 	if len(u.Query) > 0 {
+		// By name (a stable sort keeps each name's values in order), as
+		// SQLAlchemy writes them.
+		q := slices.Clone(u.Query)
+		slices.SortStableFunc(q, func(a, b QueryArg) int { return strings.Compare(a.Name, b.Name) })
 		b.WriteByte('?')
-		for i, a := range u.Query {
+		for i, a := range q {
 			if i > 0 {
 				b.WriteByte('&')
 			}
@@ -113,7 +113,7 @@ func quoteUserinfo(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
-		case ':', '@', '/', '%':
+		case ':', '@', '/':
 			fmt.Fprintf(&b, "%%%02X", c)
 		default:
 			b.WriteByte(c)
@@ -194,7 +194,7 @@ func ParseURL(s string) (*URL, error) {
 		if err != nil {
 			return nil, fmt.Errorf("db: %w: %s: port %q is not an integer", ErrURL, redactRaw(s), v)
 		}
-		u.Port = p
+		u.Port, u.HasPort = p, true
 	}
 	if v, ok := group("database"); ok {
 		u.Database, u.HasDatabase = v, true
@@ -234,21 +234,40 @@ func redactRaw(s string) string {
 }
 
 // pyInt converts a port as Python's int() converts a string: surrounding
-// whitespace, a sign and single underscores between digits are allowed.
+// whitespace, a sign, single underscores between digits, and the decimal
+// digits of any script are allowed.
 func pyInt(s string) (int, error) {
 	s = strings.TrimFunc(s, pyIsSpace)
-	t := s
-	if t != "" && (t[0] == '+' || t[0] == '-') {
-		t = t[1:]
+	var b strings.Builder
+	if s != "" && (s[0] == '+' || s[0] == '-') {
+		b.WriteByte(s[0])
+		s = s[1:]
 	}
-	if t == "" || t[0] == '_' || t[len(t)-1] == '_' || strings.Contains(t, "__") {
+	if s == "" || s[0] == '_' || s[len(s)-1] == '_' || strings.Contains(s, "__") {
 		return 0, strconv.ErrSyntax
 	}
-	n, err := strconv.Atoi(strings.ReplaceAll(s, "_", ""))
-	if err != nil {
-		return 0, err
+	for _, r := range s {
+		switch {
+		case r == '_':
+		case '0' <= r && r <= '9':
+			b.WriteRune(r)
+		case unicode.Is(unicode.Nd, r):
+			b.WriteByte(byte('0' + digitValue(r)))
+		default:
+			return 0, strconv.ErrSyntax
+		}
 	}
-	return n, nil
+	return strconv.Atoi(b.String())
+}
+
+// digitValue is the value of a decimal digit (Unicode category Nd):
+// those come in runs of ten, zero to nine.
+func digitValue(r rune) int {
+	start := r
+	for unicode.Is(unicode.Nd, start-1) {
+		start--
+	}
+	return int(r-start) % 10
 }
 
 func pyIsSpace(r rune) bool {

@@ -8,6 +8,7 @@ package main
 //	import _ "github.com/goslo/goslo/log"
 
 import (
+	_ "github.com/goslo/goslo/db"
 	_ "github.com/goslo/goslo/log"
 	_ "github.com/goslo/goslo/service"
 )
