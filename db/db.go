@@ -85,7 +85,10 @@ func OpenOptions(ctx context.Context, o Options) (*DB, error) {
 	if o.ConnectionParameters != "" {
 		u.Query = append(u.Query, parseQSL(o.ConnectionParameters)...)
 	}
-	d := &DB{url: u, opts: o, backend: u.Backend(), logger: slog.Default(), drained: make(chan struct{})}
+	d := &DB{url: u, opts: o, backend: u.Backend(), logger: o.Logger, drained: make(chan struct{})}
+	if d.logger == nil {
+		d.logger = slog.Default()
+	}
 	switch d.backend {
 	case SQLite:
 		err = d.openSQLite()
@@ -298,10 +301,6 @@ func (d *DB) URL() *URL { return d.url }
 // itself (goose does). Work done through it is not counted by Close.
 func (d *DB) SQL() *sql.DB { return d.sql }
 
-// SetLogger sets the logger of connection retries and of
-// connection_debug; the default is slog.Default().
-func (d *DB) SetLogger(l *slog.Logger) { d.logger = l }
-
 // Options returns the options the database was opened with.
 func (d *DB) Options() Options { return d.opts }
 
@@ -328,8 +327,10 @@ func (d *DB) leave() {
 // Close refuses new work, waits until the transactions in flight have
 // committed or rolled back (or ctx ends), then closes the pool. A service
 // calls it on SIGTERM after its server stopped taking requests, so that
-// nothing acknowledged is lost. It returns ctx's error if ctx ended first
-// (the pool is closed all the same; unfinished transactions roll back).
+// nothing acknowledged is lost. If ctx ends first, Close returns its
+// error without waiting longer: the pool is closed, and the transactions
+// still in flight end as they would have (their connections are closed
+// as they end).
 func (d *DB) Close(ctx context.Context) error {
 	d.mu.Lock()
 	if d.closed {
@@ -458,7 +459,10 @@ func (d *DB) begin(ctx context.Context, write bool) (*Tx, error) {
 		select {
 		case d.writeSem <- struct{}{}:
 		case <-wctx.Done():
-			return nil, d.poolTimeoutErr(ctx, wait)
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			return nil, d.poolTimeoutErr(wait)
 		}
 	}
 	release := func() {
@@ -470,7 +474,7 @@ func (d *DB) begin(ctx context.Context, write bool) (*Tx, error) {
 	if err != nil {
 		release()
 		if ctx.Err() == nil && wctx.Err() != nil {
-			return nil, d.poolTimeoutErr(ctx, wait)
+			return nil, d.poolTimeoutErr(wait)
 		}
 		return nil, classify(err)
 	}
@@ -483,9 +487,9 @@ func (d *DB) begin(ctx context.Context, write bool) (*Tx, error) {
 	return &Tx{tx: stx, db: d, write: write, conn: conn, release: release}, nil
 }
 
-func (d *DB) poolTimeoutErr(ctx context.Context, wait time.Duration) error {
-	return &Error{Kind: ErrDisconnect, Op: fmt.Sprintf("no connection available within pool_timeout %s (max_pool_size %d, max_overflow %d)",
-		wait, d.opts.MaxPoolSize, d.opts.MaxOverflow), Err: context.DeadlineExceeded}
+func (d *DB) poolTimeoutErr(wait time.Duration) error {
+	return &Error{Kind: ErrPoolTimeout, Err: fmt.Errorf("waited %s (max_pool_size %d, max_overflow %d)",
+		wait, d.opts.MaxPoolSize, d.opts.MaxOverflow)}
 }
 
 // Commit commits the transaction. A connection lost during COMMIT is

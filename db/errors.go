@@ -43,6 +43,9 @@ var (
 	// COMMIT: the transaction may or may not have been committed, so it is
 	// not retried.
 	ErrCommitUnknown = errors.New("connection lost during commit: the outcome is unknown")
+	// ErrPoolTimeout is returned when no connection came free within
+	// pool_timeout (SQLAlchemy's pool TimeoutError); it is not retried.
+	ErrPoolTimeout = errors.New("no connection available within pool_timeout")
 	// ErrClosed is returned for work started after Close.
 	ErrClosed = errors.New("database is closed")
 )

@@ -196,15 +196,10 @@ func (d *DB) SchemaVersion(ctx context.Context, m Migrations) (current, known in
 		return 0, 0, err
 	}
 	err = d.ReadTx(ctx, func(ctx context.Context, tx *Tx) error {
-		if ext, ok := store.(database.StoreExtender); ok {
-			exists, err := ext.TableExists(ctx, tx.SQL())
-			if err != nil {
-				return classify(err)
-			}
-			if !exists {
-				current = 0
-				return nil
-			}
+		exists, err := versionTableExists(ctx, tx, store, m.table())
+		if err != nil || !exists {
+			current = 0
+			return err
 		}
 		v, err := store.GetLatestVersion(ctx, tx.SQL())
 		if errors.Is(err, database.ErrVersionNotFound) {
@@ -255,4 +250,21 @@ func (d *DB) CheckSchema(ctx context.Context, m Migrations) error {
 		}
 	}
 	return nil
+}
+
+// versionTableExists asks goose's store, or SQLite's catalogue where the
+// store cannot tell.
+func versionTableExists(ctx context.Context, tx *Tx, store database.Store, table string) (bool, error) {
+	if ext, ok := store.(database.StoreExtender); ok {
+		exists, err := ext.TableExists(ctx, tx.SQL())
+		if !errors.Is(err, errors.ErrUnsupported) {
+			return exists, classify(err)
+		}
+	}
+	if tx.Backend() != SQLite {
+		return false, fmt.Errorf("cannot tell whether %s exists", table)
+	}
+	var n int
+	err := tx.QueryRow(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", table).Scan(&n)
+	return n > 0, classify(err)
 }

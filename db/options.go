@@ -2,6 +2,7 @@ package db
 
 import (
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/goslo/goslo/config"
@@ -161,6 +162,10 @@ type Options struct {
 	// ConnectionDebug logs statements: at 50 or more, each statement the
 	// package runs is logged at INFO, at 100 with its arguments at DEBUG.
 	ConnectionDebug int
+
+	// Logger receives the connection retries and connection_debug's
+	// statements; nil is slog.Default().
+	Logger *slog.Logger
 }
 
 // DefaultOptions returns oslo.db's defaults with the given connection.

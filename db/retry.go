@@ -114,8 +114,11 @@ func retry(ctx context.Context, p RetryPolicy, fn func(ctx context.Context) erro
 			return nil
 		}
 		ok, deadlock := p.retryable(err)
-		if !ok || remaining == 0 || ctx.Err() != nil {
+		if !ok || remaining == 0 {
 			return unwrapRetryRequest(err)
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return fmt.Errorf("%w (while waiting to retry after: %w)", cerr, unwrapRetryRequest(err))
 		}
 		if cerr := sleep(ctx, wait); cerr != nil {
 			return fmt.Errorf("%w (while waiting to retry after: %w)", cerr, unwrapRetryRequest(err))
