@@ -3,8 +3,8 @@ package db_test
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"errors"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
