@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,7 +21,46 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	code := m.Run()
+	if workerDir != "" {
+		os.RemoveAll(workerDir)
+	}
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak: errors on successful test run:", err)
+			code = 1
+		}
+	}
+	os.Exit(code)
+}
+
+var (
+	workerOnce sync.Once
+	workerDir  string
+	workerPath string
+	workerErr  error
+)
+
+// worker builds the multi-process tests' program (internal/dbworker)
+// once per test run and returns its path.
+func worker(t testing.TB) string {
+	t.Helper()
+	workerOnce.Do(func() {
+		workerDir, workerErr = os.MkdirTemp("", "dbworker")
+		if workerErr != nil {
+			return
+		}
+		workerPath = filepath.Join(workerDir, "dbworker")
+		goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+		out, err := exec.Command(goBin, "build", "-o", workerPath, "./internal/dbworker").CombinedOutput()
+		if err != nil {
+			workerErr = fmt.Errorf("go build ./internal/dbworker: %v\n%s", err, out)
+		}
+	})
+	if workerErr != nil {
+		t.Fatal(workerErr)
+	}
+	return workerPath
 }
 
 // pgDSNVar names the environment variable with the PostgreSQL test

@@ -110,7 +110,7 @@ func (l *Lease) Acquire(ctx context.Context) (LeaseInfo, error) {
 		}
 		info = LeaseInfo{Name: l.name, Now: t}
 		var acquired, expires any
-		err = tx.QueryRow(ctx, leaseUpsert, l.name, l.owner, tx.db.timeArg(t), tx.db.timeArg(t.Add(l.ttl))).
+		err = tx.QueryRow(ctx, leaseUpsert, l.name, l.owner, tx.db.TimeArg(t), tx.db.TimeArg(t.Add(l.ttl))).
 			Scan(&info.Token, &acquired, &expires)
 		switch {
 		case err == nil:
@@ -161,7 +161,7 @@ func (l *Lease) Renew(ctx context.Context) error {
 			return err
 		}
 		res, err := tx.Exec(ctx, "UPDATE goslo_leases SET expires_at = ? WHERE name = ? AND owner = ? AND expires_at > ?",
-			tx.db.timeArg(t.Add(l.ttl)), l.name, l.owner, tx.db.timeArg(t))
+			tx.db.TimeArg(t.Add(l.ttl)), l.name, l.owner, tx.db.TimeArg(t))
 		if err != nil {
 			return err
 		}
@@ -190,7 +190,7 @@ func (l *Lease) Release(ctx context.Context) error {
 			return err
 		}
 		_, err = tx.Exec(ctx, "UPDATE goslo_leases SET expires_at = ? WHERE name = ? AND owner = ? AND expires_at > ?",
-			tx.db.timeArg(t), l.name, l.owner, tx.db.timeArg(t))
+			tx.db.TimeArg(t), l.name, l.owner, tx.db.TimeArg(t))
 		return err
 	})
 	if err != nil {

@@ -332,7 +332,7 @@ func (m *Model) markerCriteria(ctx context.Context, tx *Tx, opts ListOptions, so
 			if err != nil {
 				return "", nil, fmt.Errorf("marker %v: column %s: %w", opts.Marker, s.k.name, err)
 			}
-			vals[i] = tx.db.timeArg(t)
+			vals[i] = tx.db.TimeArg(t)
 		}
 	}
 	var ors []string

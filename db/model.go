@@ -327,7 +327,7 @@ func (m *Model) Create(ctx context.Context, q Querier, o *objects.Object) error 
 			names, marks, args = append(names, c.revision.quoted), append(marks, "?"), append(args, int64(1))
 		}
 		names, marks, args = append(names, c.createdAt.quoted, c.deleted.quoted), append(marks, "?", "?"),
-			append(args, tx.db.timeArg(created), int64(0))
+			append(args, tx.db.TimeArg(created), int64(0))
 		query := "INSERT INTO " + c.table + " (" + strings.Join(names, ", ") + ") VALUES (" +
 			strings.Join(marks, ", ") + ") RETURNING " + c.key.quoted
 		var id int64
@@ -594,7 +594,7 @@ func (m *Model) Update(ctx context.Context, q Querier, o *objects.Object) error 
 			}
 			sets, args = append(sets, k.quoted+" = ?"), append(args, a)
 		}
-		sets, args = append(sets, c.updatedAt.quoted+" = ?"), append(args, tx.db.timeArg(updated))
+		sets, args = append(sets, c.updatedAt.quoted+" = ?"), append(args, tx.db.TimeArg(updated))
 		where := c.key.quoted + " = ? AND " + c.deleted.quoted + " = 0"
 		args = append(args, key)
 		switch {
@@ -606,7 +606,7 @@ func (m *Model) Update(ctx context.Context, q Querier, o *objects.Object) error 
 			where += " AND " + c.updatedAt.quoted + " IS NULL"
 		default:
 			where += " AND " + c.updatedAt.quoted + " = ?"
-			args = append(args, tx.db.timeArg(*oldUpdated))
+			args = append(args, tx.db.TimeArg(*oldUpdated))
 		}
 		res, err := tx.Exec(ctx, "UPDATE "+c.table+" SET "+strings.Join(sets, ", ")+" WHERE "+where, args...)
 		if err != nil {
@@ -660,7 +660,7 @@ func (m *Model) SoftDelete(ctx context.Context, q Querier, key int64) error {
 			sets += ", " + c.revision.quoted + " = " + c.revision.quoted + " + 1"
 		}
 		res, err := tx.Exec(ctx, "UPDATE "+c.table+" SET "+sets+" WHERE "+c.key.quoted+" = ? AND "+
-			c.deleted.quoted+" = 0", tx.db.timeArg(now()), key)
+			c.deleted.quoted+" = 0", tx.db.TimeArg(now()), key)
 		if err != nil {
 			return err
 		}
@@ -707,7 +707,7 @@ func (m *Model) Purge(ctx context.Context, q Querier, age time.Duration) (int64,
 	var n int64
 	err := q.withTx(ctx, true, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.Exec(ctx, "DELETE FROM "+c.table+" WHERE "+c.deleted.quoted+" != 0 AND "+
-			c.deletedAt.quoted+" < ?", tx.db.timeArg(before))
+			c.deletedAt.quoted+" < ?", tx.db.TimeArg(before))
 		if err != nil {
 			return err
 		}
@@ -761,13 +761,13 @@ func (m *Model) filterArg(d *DB, k *col, v any) (any, error) {
 	if k.kind == kTime {
 		switch x := v.(type) {
 		case time.Time:
-			return d.timeArg(x), nil
+			return d.TimeArg(x), nil
 		case string:
 			t, _, err := parseTime(x)
 			if err != nil {
 				return nil, err
 			}
-			return d.timeArg(t), nil
+			return d.TimeArg(t), nil
 		}
 		return nil, fmt.Errorf("a %T is not a time", v)
 	}

@@ -94,7 +94,7 @@ func (d *DB) RegisterService(ctx context.Context, host, binary, topic string) (S
 			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO goslo_services (host, "binary", topic, created_at, deleted)
-VALUES (?, ?, ?, ?, 0) ON CONFLICT (host, "binary", deleted) DO NOTHING`, host, binary, topic, tx.db.timeArg(t)); err != nil {
+VALUES (?, ?, ?, ?, 0) ON CONFLICT (host, "binary", deleted) DO NOTHING`, host, binary, topic, tx.db.TimeArg(t)); err != nil {
 			return err
 		}
 		s, err = scanService(tx.QueryRow(ctx, "SELECT "+serviceCols+` FROM goslo_services WHERE host = ? AND "binary" = ? AND deleted = 0`, host, binary))
@@ -116,7 +116,7 @@ func (d *DB) ReportState(ctx context.Context, host, binary, topic string) (Servi
 		if err != nil {
 			return err
 		}
-		at := tx.db.timeArg(t)
+		at := tx.db.TimeArg(t)
 		if _, err := tx.Exec(ctx, `INSERT INTO goslo_services (host, "binary", topic, created_at, deleted)
 VALUES (?, ?, ?, ?, 0) ON CONFLICT (host, "binary", deleted) DO NOTHING`, host, binary, topic, at); err != nil {
 			return err
@@ -185,7 +185,7 @@ func (d *DB) UpdateService(ctx context.Context, host, binary string, disabled bo
 			r = reason
 		}
 		res, err := tx.Exec(ctx, `UPDATE goslo_services SET disabled = ?, disabled_reason = ?, forced_down = ?, updated_at = ?
-WHERE host = ? AND "binary" = ? AND deleted = 0`, disabled, r, forcedDown, tx.db.timeArg(t), host, binary)
+WHERE host = ? AND "binary" = ? AND deleted = 0`, disabled, r, forcedDown, tx.db.TimeArg(t), host, binary)
 		if err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (d *DB) DeleteService(ctx context.Context, host, binary string) error {
 			return err
 		}
 		res, err := tx.Exec(ctx, `UPDATE goslo_services SET deleted = id, deleted_at = ? WHERE host = ? AND "binary" = ? AND deleted = 0`,
-			tx.db.timeArg(t), host, binary)
+			tx.db.TimeArg(t), host, binary)
 		if err != nil {
 			return err
 		}

@@ -16,10 +16,11 @@ import (
 // SQLAlchemy's DateTime storage format on SQLite, which sorts as text.
 const timeLayout = "2006-01-02 15:04:05.000000"
 
-// timeArg is a time as a statement argument: UTC to the microsecond, as
-// text for SQLite, a time.Time for PostgreSQL's timestamp (without time
-// zone, as OpenStack's models declare DateTime columns).
-func (d *DB) timeArg(t time.Time) any {
+// TimeArg returns t as a statement argument in the form the backend
+// stores times, for statements written by hand: UTC to the microsecond,
+// as text for SQLite, a time.Time for PostgreSQL's timestamp (without
+// time zone, as OpenStack's models declare DateTime columns).
+func (d *DB) TimeArg(t time.Time) any {
 	t = t.UTC().Truncate(time.Microsecond)
 	if d.backend == SQLite {
 		return t.Format(timeLayout)
@@ -118,7 +119,7 @@ func (d *DB) arg(k colKind, v any) (any, error) {
 		if !ok {
 			return nil, fmt.Errorf("a %T is not a time", v)
 		}
-		return d.timeArg(t), nil
+		return d.TimeArg(t), nil
 	case kString:
 		switch x := v.(type) {
 		case netip.Addr:

@@ -6,7 +6,11 @@
 package testmodel
 
 import (
+	"context"
 	"embed"
+	"errors"
+	"sync/atomic"
+	"time"
 
 	"github.com/goslo/goslo/db"
 	"github.com/goslo/goslo/objects"
@@ -119,3 +123,54 @@ var Migrations = db.Migrations{FS: db.Sub(files, "migrations"), SyncCommand: "go
 // Newer are the same migrations and a version 3: a database synced with
 // them is newer than Migrations know.
 var Newer = db.Migrations{FS: db.Sub(files, "newer"), SyncCommand: "goslo-test db sync"}
+
+// ConflictPolicy retries a load-change-save that lost to another writer:
+// soon, with jitter so that the losers do not collide again, for as long
+// as the context allows.
+var ConflictPolicy = db.RetryPolicy{Interval: time.Millisecond, IncInterval: true, MaxInterval: 20 * time.Millisecond,
+	MaxRetries: -1, Jitter: true}
+
+// Increment adds one to a counter as a service saves an object: load it,
+// change it, save it; a save that finds the row changed since the load
+// (ErrConflict) starts again from the load. conflicts counts those.
+func Increment(ctx context.Context, d *db.DB, id int64, conflicts *atomic.Int64) error {
+	return db.Retry(ctx, ConflictPolicy, func(ctx context.Context) error {
+		c, err := Counters.Get(ctx, d, id)
+		if err != nil {
+			return err
+		}
+		v, err := objects.Get[int64](c, "value")
+		if err != nil {
+			return err
+		}
+		if err := c.Set("value", v+1); err != nil {
+			return err
+		}
+		err = Counters.Update(ctx, d, c)
+		if errors.Is(err, db.ErrConflict) {
+			conflicts.Add(1)
+			return db.RetryRequest(err)
+		}
+		return err
+	})
+}
+
+// RunOnce is one tick of a run-once-per-cluster task: if the lease is
+// held (taken or extended), the run is recorded in lease_runs with the
+// lease's token and times. It reports whether it ran.
+func RunOnce(ctx context.Context, d *db.DB, l *db.Lease) (bool, error) {
+	info, err := l.Acquire(ctx)
+	if err != nil || !info.Held {
+		return false, err
+	}
+	err = d.Tx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		now, err := tx.Now(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, "INSERT INTO lease_runs (name, owner, token, acquired_at, expires_at, ran_at) VALUES (?, ?, ?, ?, ?, ?)",
+			info.Name, info.Owner, info.Token, d.TimeArg(info.AcquiredAt), d.TimeArg(info.ExpiresAt), d.TimeArg(now))
+		return err
+	})
+	return err == nil, err
+}

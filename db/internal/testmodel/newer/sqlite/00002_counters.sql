@@ -14,6 +14,14 @@ CREATE TABLE notes (
     title VARCHAR(255), body TEXT, hits INTEGER NOT NULL DEFAULT 0
 );
 
+-- Each run of a run-once-per-cluster task (the lease tests).
+CREATE TABLE lease_runs (
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    name VARCHAR(255) NOT NULL, owner VARCHAR(255) NOT NULL, token INTEGER NOT NULL,
+    acquired_at DATETIME NOT NULL, expires_at DATETIME NOT NULL, ran_at DATETIME NOT NULL
+);
+
 -- +goose Down
+DROP TABLE lease_runs;
 DROP TABLE notes;
 DROP TABLE counters;
