@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -41,6 +42,7 @@ const defaultBusyTimeout = 5 * time.Second
 type DB struct {
 	sql     *sql.DB
 	url     *URL
+	file    string // SQLite: the database file
 	backend string
 	opts    Options
 	logger  *slog.Logger
@@ -60,7 +62,15 @@ type DB struct {
 // Open opens the database of conf's [database] section (the options
 // registered by RegisterOptions).
 func Open(ctx context.Context, conf *config.Config) (*DB, error) {
-	return OpenOptions(ctx, OptionsFrom(conf))
+	o := OptionsFrom(conf)
+	if o.Connection == "" {
+		return nil, fmt.Errorf("db: [database] connection is not set")
+	}
+	if _, err := ParseURL(o.Connection); err != nil {
+		// Say where the bad URL was written.
+		return nil, fmt.Errorf("db: [database] connection (%s): %w", Connection.Location(conf), err)
+	}
+	return OpenOptions(ctx, o)
 }
 
 // OpenURL opens a database with oslo.db's defaults for everything but
@@ -105,6 +115,11 @@ func OpenOptions(ctx context.Context, o Options) (*DB, error) {
 	if o.MaxRetries != 0 {
 		if err := d.testConnection(ctx); err != nil {
 			d.sql.Close()
+			if d.file != "" {
+				if _, serr := os.Stat(filepath.Dir(d.file)); serr != nil {
+					return nil, fmt.Errorf("db: connect to %s: %w (the directory %s: %v)", u, err, filepath.Dir(d.file), serr)
+				}
+			}
 			return nil, fmt.Errorf("db: connect to %s: %w", u, err)
 		}
 	}
@@ -188,6 +203,7 @@ func (d *DB) openSQLite() error {
 		if err != nil {
 			return err
 		}
+		d.file = path
 		dsn = "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	}
 	db, err := sql.Open("sqlite", dsn)
@@ -354,6 +370,7 @@ func (d *DB) Close(ctx context.Context) error {
 // Tx is a database transaction. Statements use ? placeholders on both
 // backends (rewritten to $1, $2 for PostgreSQL).
 type Tx struct {
+	ctx     context.Context // the transaction's; it ends with it
 	tx      *sql.Tx
 	db      *DB
 	write   bool
@@ -484,7 +501,7 @@ func (d *DB) begin(ctx context.Context, write bool) (*Tx, error) {
 		release()
 		return nil, classify(err)
 	}
-	return &Tx{tx: stx, db: d, write: write, conn: conn, release: release}, nil
+	return &Tx{ctx: ctx, tx: stx, db: d, write: write, conn: conn, release: release}, nil
 }
 
 func (d *DB) poolTimeoutErr(wait time.Duration) error {
@@ -499,6 +516,10 @@ func (t *Tx) Commit() error {
 	err := t.tx.Commit()
 	if err == nil {
 		return nil
+	}
+	if cerr := t.ctx.Err(); cerr != nil {
+		// database/sql rolled the transaction back when ctx ended.
+		return fmt.Errorf("db: transaction rolled back: %w", cerr)
 	}
 	err = classify(err)
 	if errors.Is(err, ErrDisconnect) {

@@ -288,9 +288,10 @@ func (m *Model) Create(ctx context.Context, q Querier, o *objects.Object) error 
 	c := m.c
 	var names, marks []string
 	var args []any
-	var keyVal any
+	var given, keyVal any // the key the object has, and the key it got
 	if o.IsSet(c.key.field) {
-		keyVal, _ = o.Get(c.key.field)
+		given, _ = o.Get(c.key.field)
+		keyVal = given
 	}
 	created := now()
 	if c.createdAt.field != "" && o.IsSet(c.createdAt.field) {
@@ -308,8 +309,8 @@ func (m *Model) Create(ctx context.Context, q Querier, o *objects.Object) error 
 			names, marks, args = append(names, k.quoted), append(marks, "?"), append(args, a)
 			return nil
 		}
-		if keyVal != nil {
-			if err := put(c.key, keyVal); err != nil {
+		if given != nil {
+			if err := put(c.key, given); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,7 +118,15 @@ func TestOpenFromConfig(t *testing.T) {
 	if _, err := os.Stat(path); err != nil {
 		t.Errorf("the database file was not made: %v", err)
 	}
-	if _, err := db.Open(ctx, loadConf(t, "")); err == nil {
-		t.Error("Open without a connection succeeded")
+	if _, err := db.Open(ctx, loadConf(t, "")); err == nil || !strings.Contains(err.Error(), "[database] connection is not set") {
+		t.Errorf("Open without a connection: %v", err)
+	}
+	_, err = db.Open(ctx, loadConf(t, "[database]\n\nconnection = sqlite:/x.db\n"))
+	if err == nil || !strings.Contains(err.Error(), "[database] connection (") || !strings.Contains(err.Error(), "test.conf:3)") {
+		t.Errorf("a bad URL: %v", err)
+	}
+	_, err = db.Open(ctx, loadConf(t, "[database]\nconnection = sqlite:///"+filepath.Join(t.TempDir(), "no", "such", "dir", "x.db")+"\n"))
+	if err == nil || db.IsDisconnect(err) || !strings.Contains(err.Error(), "no such file or directory") {
+		t.Errorf("a database in a missing directory: %v", err)
 	}
 }
