@@ -1,0 +1,2 @@
+// Package middleware is oslo.middleware for net/http.
+package middleware
