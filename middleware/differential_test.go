@@ -311,4 +311,3 @@ func TestDifferentialHealthcheck(t *testing.T) {
 	)
 	runDifferential(t, cases)
 }
-
