@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -39,7 +40,7 @@ func CatchErrors(next http.Handler) http.Handler {
 			if v == http.ErrAbortHandler {
 				panic(v)
 			}
-			err := &PanicError{Value: v, Stack: debug.Stack()}
+			err := &PanicError{Value: v, Stack: panicStack(debug.Stack())}
 			logRequestError(r, err)
 			if tw.started {
 				panic(http.ErrAbortHandler)
@@ -76,6 +77,25 @@ func (e *PanicError) Format(s fmt.State, verb rune) {
 	default:
 		fmt.Fprint(s, e.Error())
 	}
+}
+
+// panicStack drops the frames of the recovery (debug.Stack, the
+// deferred function, runtime's panic) from a stack taken while
+// recovering, so that it starts where the panic happened.
+func panicStack(stack []byte) []byte {
+	header, rest, ok := bytes.Cut(stack, []byte("\n"))
+	if !ok {
+		return stack
+	}
+	// Frames are two lines each: the function, then "\tfile:line".
+	lines := bytes.Split(rest, []byte("\n"))
+	for i := 0; i+1 < len(lines); i += 2 {
+		if bytes.HasPrefix(lines[i], []byte("panic(")) {
+			out := append(append([]byte{}, header...), '\n')
+			return append(out, bytes.Join(lines[i+2:], []byte("\n"))...)
+		}
+	}
+	return stack
 }
 
 // ErrorHandlerFunc is a handler that can fail: an error it returns is
