@@ -29,7 +29,13 @@ import (
 // one. A panic with http.ErrAbortHandler itself passes through.
 func CatchErrors(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tw := &trackingWriter{ResponseWriter: w}
+		// A writer of an outer filter of this package already knows
+		// whether the response started (nothing was written since);
+		// else one is wrapped around w.
+		tw, ok := w.(startTracker)
+		if !ok || tw.responseStarted() {
+			tw = &trackingWriter{ResponseWriter: w}
+		}
 		var snap headerSnapshot
 		snap.take(w.Header())
 		defer func() {
@@ -42,7 +48,7 @@ func CatchErrors(next http.Handler) http.Handler {
 			}
 			err := &PanicError{Value: v, Stack: panicStack(debug.Stack())}
 			logRequestError(r, err)
-			if tw.started {
+			if tw.responseStarted() {
 				panic(http.ErrAbortHandler)
 			}
 			snap.restore(w.Header())

@@ -338,6 +338,16 @@ func (c *corsWriter) Write(p []byte) (int, error) {
 	return c.trackingWriter.Write(p)
 }
 
+func (c *corsWriter) WriteString(s string) (int, error) {
+	if !c.decided {
+		c.decide(http.StatusOK)
+	}
+	if c.discard {
+		return len(s), nil
+	}
+	return c.trackingWriter.WriteString(s)
+}
+
 func (c *corsWriter) ReadFrom(src io.Reader) (int64, error) {
 	if !c.decided {
 		c.decide(http.StatusOK)

@@ -90,6 +90,10 @@ func (d *debugWriter) Write(p []byte) (int, error) {
 	return d.trackingWriter.Write(p)
 }
 
+func (d *debugWriter) WriteString(s string) (int, error) {
+	return d.Write([]byte(s))
+}
+
 func (d *debugWriter) ReadFrom(src io.Reader) (int64, error) {
 	return io.Copy(struct{ io.Writer }{d}, src)
 }

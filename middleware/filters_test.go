@@ -764,3 +764,45 @@ func (h handlerFunc) Handle(_ context.Context, r slog.Record) error {
 }
 func (h handlerFunc) WithAttrs([]slog.Attr) slog.Handler { return h }
 func (h handlerFunc) WithGroup(string) slog.Handler      { return h }
+
+func TestNewRequestID(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 100; i++ {
+		id := newRequestID()
+		if !isRequestID(id) || !uuidRE.MatchString(id[4:]) || seen[id] {
+			t.Fatalf("%q", id)
+		}
+		seen[id] = true
+	}
+}
+
+// The context request_id makes has reqctx.New's defaults.
+func TestRequestIDContextDefaults(t *testing.T) {
+	var got reqctx.RequestContext
+	RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = *reqctx.From(r.Context())
+	})).ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	want := *reqctx.New()
+	want.RequestID = got.RequestID
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-reqctx.New +request_id):\n%s", diff)
+	}
+}
+
+// A handler writing with io.WriteString goes through every wrapper's
+// logic.
+func TestWriteStringThroughWrappers(t *testing.T) {
+	c := NewCORS()
+	c.AddOrigin([]string{"http://a"}, DefaultCORSPolicy())
+	h := RequestID(c.Wrap(CatchErrors(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "text")
+	}))))
+	rec := serve(h, "GET", "/", "Origin", "http://a")
+	if rec.Body.String() != "text" || rec.Header().Get("Access-Control-Allow-Origin") != "http://a" || rec.Header().Get(HeaderRequestID) == "" {
+		t.Errorf("got %v %q", rec.Header(), rec.Body.String())
+	}
+	rec = serve(h, "OPTIONS", "/", "Origin", "http://a")
+	if rec.Body.String() != "text" || rec.Code != 200 {
+		t.Errorf("preflight %d %q", rec.Code, rec.Body.String())
+	}
+}

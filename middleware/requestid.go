@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/google/uuid"
+
 	"github.com/goslo/goslo/reqctx"
 )
 
@@ -38,46 +40,71 @@ func RequestIDWithCompatHeaders(headers ...string) func(http.Handler) http.Handl
 	return func(next http.Handler) http.Handler { return requestID(next, canon) }
 }
 
+// requestIDState is what request_id allocates per request, in one
+// piece: the request context and the response writer.
+type requestIDState struct {
+	w  requestIDWriter
+	rc reqctx.RequestContext
+}
+
 func requestID(next http.Handler, compat []string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var rc *reqctx.RequestContext
+		st := &requestIDState{}
 		ctx := r.Context()
 		if outer := reqctx.From(ctx); outer != nil {
-			c := *outer
-			c.RequestID = reqctx.NewRequestID()
-			rc = &c
+			st.rc = *outer
 		} else {
-			rc = reqctx.New()
+			st.rc.IsAdminProject = true // reqctx.New's defaults
 		}
-		if v, ok := r.Header[HeaderRequestID]; ok && len(v) > 0 {
+		st.rc.RequestID = newRequestID()
+		if _, ok := r.Header[HeaderRequestID]; ok {
 			if g, _ := wsgiHeader(r.Header, HeaderRequestID); isRequestID(g) {
-				rc.GlobalRequestID = g
+				st.rc.GlobalRequestID = g
 			}
 		}
-		rw := &requestIDWriter{trackingWriter: trackingWriter{ResponseWriter: w}, id: rc.RequestID, compat: compat}
-		next.ServeHTTP(rw, r.WithContext(reqctx.With(ctx, rc)))
-		if !rw.started {
-			rw.addHeaders()
+		st.w = requestIDWriter{trackingWriter: trackingWriter{ResponseWriter: w}, compat: compat}
+		st.w.id[0] = st.rc.RequestID
+		next.ServeHTTP(&st.w, r.WithContext(reqctx.With(ctx, &st.rc)))
+		if !st.w.started {
+			st.w.addHeaders()
 		}
 	})
+}
+
+// newRequestID is reqctx.NewRequestID in one allocation.
+func newRequestID() string {
+	u := uuid.New()
+	const hexd = "0123456789abcdef"
+	var b [40]byte
+	copy(b[:], "req-")
+	j := 4
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			b[j] = '-'
+			j++
+		}
+		b[j], b[j+1] = hexd[c>>4], hexd[c&15]
+		j += 2
+	}
+	return string(b[:])
 }
 
 // requestIDWriter adds the id headers when the response starts, unless
 // the handler set them, as oslo adds them to a response that lacks them.
 type requestIDWriter struct {
 	trackingWriter
-	id     string
+	id     [1]string // the header value, without allocating a slice
 	compat []string
 }
 
 func (w *requestIDWriter) addHeaders() {
 	h := w.ResponseWriter.Header()
 	if _, ok := h[HeaderRequestID]; !ok {
-		h[HeaderRequestID] = []string{w.id}
+		h[HeaderRequestID] = w.id[:]
 	}
 	for _, name := range w.compat {
 		if _, ok := h[name]; !ok {
-			h[name] = []string{w.id}
+			h[name] = []string{w.id[0]}
 		}
 	}
 }
@@ -94,6 +121,13 @@ func (w *requestIDWriter) Write(p []byte) (int, error) {
 		w.addHeaders()
 	}
 	return w.trackingWriter.Write(p)
+}
+
+func (w *requestIDWriter) WriteString(s string) (int, error) {
+	if !w.started {
+		w.addHeaders()
+	}
+	return w.trackingWriter.WriteString(s)
 }
 
 func (w *requestIDWriter) ReadFrom(src io.Reader) (int64, error) {

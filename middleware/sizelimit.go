@@ -135,6 +135,16 @@ func (l *limitWriter) Write(p []byte) (int, error) {
 	return l.trackingWriter.Write(p)
 }
 
+func (l *limitWriter) WriteString(s string) (int, error) {
+	if !l.started && !l.replaced && l.body.exceeded {
+		l.replace()
+	}
+	if l.replaced {
+		return len(s), nil
+	}
+	return l.trackingWriter.WriteString(s)
+}
+
 func (l *limitWriter) ReadFrom(src io.Reader) (int64, error) {
 	if !l.started && !l.replaced && l.body.exceeded {
 		l.replace()

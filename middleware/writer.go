@@ -31,6 +31,25 @@ func (t *trackingWriter) Write(p []byte) (int, error) {
 	return t.ResponseWriter.Write(p)
 }
 
+// WriteString keeps the server's WriteString (no copy of s). Every
+// writer that embeds trackingWriter and changes Write must change
+// WriteString too.
+func (t *trackingWriter) WriteString(s string) (int, error) {
+	t.started = true
+	return io.WriteString(t.ResponseWriter, s)
+}
+
+// responseStarted reports whether the response was started.
+func (t *trackingWriter) responseStarted() bool { return t.started }
+
+// startTracker is a writer of this package that knows whether the
+// response started: a filter inside another one reuses it rather than
+// wrapping the writer again.
+type startTracker interface {
+	http.ResponseWriter
+	responseStarted() bool
+}
+
 // ReadFrom keeps io.Copy's sendfile path of the server's writer.
 func (t *trackingWriter) ReadFrom(r io.Reader) (int64, error) {
 	t.started = true
