@@ -300,6 +300,12 @@ func TestDifferentialHealthcheck(t *testing.T) {
 			Request: oRequest{Path: "/healthcheck?x=1", Headers: hdrs("Accept", "application/json")}},
 		oCase{Name: "filter trailing slash", Filters: []oFilter{{Name: "healthcheck"}},
 			Request: oRequest{Path: "/healthcheck/"}},
+		oCase{Name: "filter quoted path", Filters: []oFilter{{Name: "healthcheck", Local: map[string]string{"path": "/health%20check"}}},
+			Request: oRequest{Path: "/health%20check"}},
+		oCase{Name: "filter unquoted path never matches", Filters: []oFilter{{Name: "healthcheck", Local: map[string]string{"path": "/health check"}}},
+			Request: oRequest{Path: "/health%20check"}},
+		oCase{Name: "filter encoded slash", Filters: []oFilter{{Name: "healthcheck", Local: map[string]string{"path": "/a/b"}}},
+			Request: oRequest{Path: "/a%2Fb"}},
 	)
 	// disable_by_files_ports checks the port the request came in on:
 	// {{PORT}} is the test server's.

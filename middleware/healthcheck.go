@@ -66,8 +66,8 @@ func (h *Healthcheck) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // Wrap returns next with the health check answered at h.Path (oslo's
 // Healthcheck.factory, deprecated there in favour of the application).
-// The path compared is the full one, script name included, as WebOb's
-// req.path.
+// The path compared is the full one, script name included and quoted
+// ("/health%20check"), as WebOb's req.path.
 func (h *Healthcheck) Wrap(next http.Handler) http.Handler {
 	path := h.Path
 	if path == "" {
@@ -143,12 +143,9 @@ func (h *Healthcheck) respond(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fullPath is WebOb's req.path: script name and path.
+// fullPath is WebOb's req.path: script name and path, quoted.
 func fullPath(r *http.Request) string {
-	if sn := scriptName(r); sn != "" {
-		return sn + r.URL.Path
-	}
-	return r.URL.Path
+	return pathQuote(scriptName(r) + r.URL.Path)
 }
 
 // serverPort is WSGI's SERVER_PORT: the port of the connection, else the
