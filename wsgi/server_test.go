@@ -16,7 +16,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
 )
 
 func hello(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hello") }
@@ -632,4 +631,3 @@ func TestRestartAppliesSettings(t *testing.T) {
 		t.Fatalf("after failed restart: %v %v", r, err)
 	}
 }
-
