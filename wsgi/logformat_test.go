@@ -129,7 +129,7 @@ func TestLogFormatErrors(t *testing.T) {
 	}
 }
 
-// TestLogFormatUnixPort: on a Unix socket eventlet's client_port is ”,
+// TestLogFormatUnixPort: on a Unix socket eventlet's client_port is an empty str,
 // so %d of it fails as in Python.
 func TestLogFormatUnixPort(t *testing.T) {
 	if _, err := compileLogFormat(`%(client_port)d`, true); err == nil {
