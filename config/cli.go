@@ -290,8 +290,10 @@ func (c *Config) act(ns *namespace, a *cliAction, flag, val string, lo LoadOptio
 		return c.readFile(ns, val)
 	case actConfigDir:
 		ns.configDirs = append(ns.configDirs, val)
-		if _, err := os.Stat(expandHome(val)); err != nil {
-			return &DirNotFoundError{Dir: val}
+		if _, listed := ns.fromDir(val); !listed {
+			if _, err := os.Stat(expandHome(val)); err != nil {
+				return &DirNotFoundError{Dir: val}
+			}
 		}
 		return c.readDir(ns, val)
 	case actStore:

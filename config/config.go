@@ -294,15 +294,27 @@ func (c *Config) Load(args []string, lo LoadOptions) error {
 		lo.Stdout = os.Stdout
 	}
 	args = append([]string{}, args...)
-	ns, err := c.parse(args, lo)
+	handed, err := takeSnapshot()
 	if err != nil {
 		return err
 	}
-	snap, err := c.resolveAll(ns, nil, lo)
+	var ns, mns *namespace
+	if handed != nil {
+		ns, err = c.parseFrom(args, lo, &handed.Main)
+		if err == nil && handed.Mutable != nil {
+			mns, err = c.parseFrom(args, lo, handed.Mutable)
+		}
+	} else {
+		ns, err = c.parse(args, lo)
+	}
 	if err != nil {
 		return err
 	}
-	c.args, c.lo, c.ns, c.mutableNS = args, lo, ns, nil
+	snap, err := c.resolveAll(ns, mns, lo)
+	if err != nil {
+		return err
+	}
+	c.args, c.lo, c.ns, c.mutableNS = args, lo, ns, mns
 	c.loaded = true
 	c.snap.Store(snap)
 	c.logDeprecations(ns)
@@ -312,7 +324,13 @@ func (c *Config) Load(args []string, lo LoadOptions) error {
 // parse reads the default files (when none is named), then the command
 // line with the files it names, in order (oslo's _parse_config_files).
 func (c *Config) parse(args []string, lo LoadOptions) (*namespace, error) {
+	return c.parseFrom(args, lo, nil)
+}
+
+// parseFrom is parse reading files from a snapshot (nil: the disk).
+func (c *Config) parseFrom(args []string, lo LoadOptions, from *snapshotData) (*namespace, error) {
 	ns := newNamespace()
+	ns.from = from
 	if !hasArg(args, "--config-file") {
 		for _, f := range lo.DefaultConfigFiles {
 			if err := c.readFile(ns, f); err != nil {
@@ -322,8 +340,10 @@ func (c *Config) parse(args []string, lo LoadOptions) (*namespace, error) {
 	}
 	if !hasArg(args, "--config-dir") {
 		for _, d := range lo.DefaultConfigDirs {
-			if _, err := os.Stat(d); err != nil {
-				continue
+			if _, listed := ns.fromDir(d); !listed {
+				if _, err := os.Stat(d); err != nil {
+					continue
+				}
 			}
 			if err := c.readDir(ns, d); err != nil {
 				return nil, err

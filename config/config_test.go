@@ -650,3 +650,55 @@ func TestPyRepr(t *testing.T) {
 		}
 	}
 }
+
+// TestSnapshot loads a Config from another's snapshot: it sees the files
+// as they were, not as they are now.
+func TestSnapshot(t *testing.T) {
+	dir := t.TempDir()
+	f := write(t, dir, "a.conf", "[DEFAULT]\nname = old\n")
+	d := filepath.Join(dir, "d")
+	write(t, dir, "d/1.conf", "[DEFAULT]\nother = one\n")
+	name := &Opt[string]{Name: "name"}
+	other := &Opt[string]{Name: "other"}
+	parent := quiet(New())
+	if err := parent.Register(name, other); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--config-file", f, "--config-dir", d}
+	if err := parent.Load(args, noFiles); err != nil {
+		t.Fatal(err)
+	}
+	data, err := parent.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, dir, "a.conf", "[DEFAULT]\nname = new\n")
+	write(t, dir, "d/2.conf", "[DEFAULT]\nother = two\n")
+
+	sf := write(t, dir, "snap.json", string(data))
+	fh, err := os.Open(sf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(SnapshotEnv, strconv.Itoa(int(fh.Fd())))
+	child := quiet(New())
+	if err := child.Register(name, other); err != nil {
+		t.Fatal(err)
+	}
+	if err := child.Load(args, noFiles); err != nil {
+		t.Fatal(err)
+	}
+	if name.Get(child) != "old" || other.Get(child) != "one" {
+		t.Errorf("from the snapshot: name=%q other=%q, want old, one", name.Get(child), other.Get(child))
+	}
+	if name.Location(child).File != f || name.Location(child).Line != 2 {
+		t.Errorf("location %v", name.Location(child))
+	}
+	if os.Getenv(SnapshotEnv) != "" {
+		t.Error("the snapshot variable is still set")
+	}
+	// Later reads go to the disk.
+	if err := child.Reload(); err != nil || name.Get(child) != "new" || other.Get(child) != "two" {
+		t.Errorf("Reload: %v name=%q other=%q", err, name.Get(child), other.Get(child))
+	}
+}

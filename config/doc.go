@@ -64,6 +64,18 @@
 // and is safe from any goroutine while Reload or Mutate run: readers see
 // either the old set of values or the new one, never a mix.
 //
+// # Tools
+//
+// Libraries and services list their options under a namespace
+// (RegisterNamespace, oslo's oslo.config.opts entry points; goslo's
+// libraries use oslo's names, such as oslo.service.service). WriteSample
+// writes a sample file in oslo-config-generator's layout, byte for byte
+// the same for the same options; Validate checks a file as
+// oslo-config-validator does and also parses every value with its type,
+// reporting FILE:LINE, group, option and reason. GeneratorMain and
+// ValidatorMain are the commands cmd/goslo-config-generator and
+// cmd/goslo-config-validator; a service ships its own as a short main.
+//
 // # What is not here
 //
 // oslo's alternative configuration sources (config_source drivers, such

@@ -31,11 +31,19 @@ type namespace struct {
 	permDenied       []string
 	positionals      []string
 
+	// What was read, for Snapshot: every file's bytes (nil: it did not
+	// exist) and every directory's *.conf list.
+	read map[string][]byte
+	dirs map[string][]string
+	// from, when set, answers reads instead of the disk (a snapshot).
+	from *snapshotData
+
 	deprecationsSeen map[string]bool
 }
 
 func newNamespace() *namespace {
-	return &namespace{cli: map[int]any{}, deprecationsSeen: map[string]bool{}}
+	return &namespace{cli: map[int]any{}, deprecationsSeen: map[string]bool{},
+		read: map[string][]byte{}, dirs: map[string][]string{}}
 }
 
 // parsedFile is one config file with its sections merged under oslo's
@@ -92,7 +100,11 @@ func fixPath(p string) string {
 // values it gives to command-line options (oslo's ConfigParser._parse_file).
 func (c *Config) readFile(ns *namespace, name string) error {
 	path := fixPath(name)
-	f, err := ini.ParseFile(path)
+	data, err := ns.readBytes(path)
+	var f *ini.File
+	if err == nil {
+		f, err = ini.Parse(path, data)
+	}
 	if err != nil {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -132,17 +144,57 @@ func (c *Config) readFile(ns *namespace, name string) error {
 
 // readDir parses D/*.conf in sorted order (oslo's --config-dir).
 func (c *Config) readDir(ns *namespace, dir string) error {
-	matches, err := filepath.Glob(filepath.Join(expandHome(dir), "*.conf"))
+	matches, err := ns.listDir(dir)
 	if err != nil {
 		return err
 	}
-	sort.Strings(matches)
 	for _, m := range matches {
 		if err := c.readFile(ns, m); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// readBytes reads a file, from the snapshot when there is one, and
+// remembers what it read.
+func (ns *namespace) readBytes(path string) ([]byte, error) {
+	if ns.from != nil {
+		data, ok := ns.from.Files[path]
+		if !ok || data == nil {
+			return nil, fs.ErrNotExist
+		}
+		ns.read[path] = data
+		return data, nil
+	}
+	data, err := os.ReadFile(path)
+	if err == nil {
+		ns.read[path] = data
+	}
+	return data, err
+}
+
+// fromDir reports whether the snapshot lists dir (and so it existed).
+func (ns *namespace) fromDir(dir string) ([]string, bool) {
+	if ns.from == nil {
+		return nil, false
+	}
+	l, ok := ns.from.Dirs[dir]
+	return l, ok
+}
+
+// listDir lists D/*.conf, sorted, from the snapshot when there is one.
+func (ns *namespace) listDir(dir string) ([]string, error) {
+	if ns.from != nil {
+		return ns.from.Dirs[dir], nil
+	}
+	matches, err := filepath.Glob(filepath.Join(expandHome(dir), "*.conf"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(matches)
+	ns.dirs[dir] = matches
+	return matches, nil
 }
 
 func expandHome(p string) string {

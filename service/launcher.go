@@ -196,16 +196,17 @@ type serviceLauncher struct {
 
 func (l *serviceLauncher) Wait() error {
 	ctx := context.Background()
+	// Signals are caught before the service starts: a SIGTERM must never
+	// find it serving with the default action (death) still in place.
+	sigs, release := l.signals(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer release()
+	defer CloseListeners()
 	if err := l.svc.Start(ctx); err != nil {
-		CloseListeners()
 		return err
 	}
-	defer CloseListeners()
 	l.sd.ready()
 	l.notifyUpgradeParent()
 	l.logOptions()
-	sigs, release := l.signals(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2)
-	defer release()
 	wd, stopWD := watchdogTicker()
 	defer stopWD()
 	up := newUpgrader(l.base)
@@ -290,6 +291,15 @@ type workerInfo struct {
 	death, status *os.File
 }
 
+// A worker ignores SIGHUP from the moment it starts until Launch catches
+// it: the parent forwards SIGHUP (mutate) only to ready workers, but one
+// sent by hand must not kill a worker that is still starting.
+func init() {
+	if os.Getenv(envWorker) != "" {
+		signal.Ignore(syscall.SIGHUP)
+	}
+}
+
 func workerFromEnv() *workerInfo {
 	id := os.Getenv(envWorker)
 	if id == "" {
@@ -326,14 +336,14 @@ func (l *workerLauncher) Wait() error {
 			close(parentGone)
 		}()
 	}
+	sigs, release := l.signals(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGUSR2)
+	defer release()
 	if err := l.svc.Start(ctx); err != nil {
 		return err
 	}
 	if l.w.status != nil {
 		fmt.Fprintf(l.w.status, "READY %d\n", os.Getpid())
 	}
-	sigs, release := l.signals(syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGUSR2)
-	defer release()
 	for {
 		select {
 		case sig := <-sigs:

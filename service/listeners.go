@@ -1,6 +1,7 @@
 package service
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -9,9 +10,11 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/coreos/go-systemd/v22/activation"
+	"golang.org/x/sys/unix"
 )
 
 // Listening sockets belong to the process, not to a server: they are
@@ -75,7 +78,7 @@ func loadInherited() {
 // same address (or the only one left), else a new socket. Each call
 // returns a new view of the one socket per address; closing a view does
 // not close the socket.
-func Listen(network, address string) (net.Listener, error) {
+func Listen(network, address string) (Listener, error) {
 	sockets.mu.Lock()
 	defer sockets.mu.Unlock()
 	loadInherited()
@@ -105,21 +108,44 @@ func openSocket(network, address, key string) (*socket, error) {
 	if err != nil {
 		return nil, fmt.Errorf("service: listen %s %s: %w", network, address, err)
 	}
-	var f *os.File
-	switch l := ln.(type) {
-	case *net.TCPListener:
-		f, err = l.File()
-	case *net.UnixListener:
-		l.SetUnlinkOnClose(true)
-		f, err = l.File()
-	default:
-		err = fmt.Errorf("unsupported listener %T", ln)
+	if ul, ok := ln.(*net.UnixListener); ok {
+		ul.SetUnlinkOnClose(true)
 	}
+	f, err := dupFile(ln, key)
 	if err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("service: listen %s %s: %w", network, address, err)
 	}
 	return &socket{key: key, ln: ln, file: f, dl: ln.(deadliner)}, nil
+}
+
+// dupFile duplicates a listener's descriptor into an *os.File that can be
+// handed to child processes.
+//
+// It must not come from TCPListener.File: that file's Fd method, which
+// os.StartProcess calls for every file it passes, puts the descriptor in
+// blocking mode, and O_NONBLOCK belongs to the socket shared by every
+// process. A worker's accept would then block inside the kernel where no
+// deadline can wake it, and a draining worker would hang in accept (and
+// take one more connection with it as it dies). os.NewFile on a descriptor
+// that is already non-blocking leaves the mode alone.
+func dupFile(ln net.Listener, name string) (*os.File, error) {
+	sc, ok := ln.(syscall.Conn)
+	if !ok {
+		return nil, fmt.Errorf("unsupported listener %T", ln)
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	nfd, derr := -1, error(nil)
+	if err := rc.Control(func(fd uintptr) { nfd, derr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0) }); err != nil {
+		return nil, err
+	}
+	if derr != nil {
+		return nil, derr
+	}
+	return os.NewFile(uintptr(nfd), name), nil
 }
 
 func fileSocket(key string, f *os.File) (*socket, error) {
@@ -195,11 +221,78 @@ func CloseListeners() error {
 	return errors.Join(errs...)
 }
 
+// Listener is what Listen returns: a net.Listener that also counts the
+// connections it accepted and that are not closed yet.
+type Listener interface {
+	net.Listener
+	// Wait returns once the listener is closed and every connection it
+	// accepted is closed, or when ctx is done (with ctx.Err()). A server
+	// calls it at the end of a graceful stop: a connection accepted just
+	// as the listener closed is still served, and the process must not
+	// exit before it is.
+	Wait(ctx context.Context) error
+}
+
 // view is one server generation's listener on a shared socket.
 type view struct {
 	s        *socket
 	closed   atomic.Bool
 	inAccept atomic.Int32
+
+	mu   sync.Mutex
+	open int
+	idle chan struct{} // closed when closed and open == 0
+	done bool
+}
+
+// conn is an accepted connection; closing it tells its view.
+type conn struct {
+	net.Conn
+	v    *view
+	once sync.Once
+}
+
+func (c *conn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(c.v.release)
+	return err
+}
+
+// NetConn returns the underlying connection (a *net.TCPConn for TCP), as
+// tls.Conn.NetConn does.
+func (c *conn) NetConn() net.Conn { return c.Conn }
+
+func (v *view) release() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.open--
+	v.checkIdle()
+}
+
+// checkIdle closes idle once the view is closed and drained; v.mu is held.
+func (v *view) checkIdle() {
+	if v.closed.Load() && v.open == 0 && !v.done {
+		v.done = true
+		if v.idle == nil {
+			v.idle = make(chan struct{})
+		}
+		close(v.idle)
+	}
+}
+
+func (v *view) Wait(ctx context.Context) error {
+	v.mu.Lock()
+	if v.idle == nil {
+		v.idle = make(chan struct{})
+	}
+	idle := v.idle
+	v.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func (v *view) Addr() net.Addr { return v.s.ln.Addr() }
@@ -216,12 +309,17 @@ func (v *view) Accept() (net.Conn, error) {
 			return nil, net.ErrClosed
 		}
 		c, err := v.s.ln.Accept()
-		v.inAccept.Add(-1)
 		if err == nil {
 			// A connection accepted while the view closes is still served
-			// by this generation: dropping it would fail a request.
-			return c, nil
+			// by this generation: dropping it would fail a request. It is
+			// counted before inAccept drops, so Close's wait sees it.
+			v.mu.Lock()
+			v.open++
+			v.mu.Unlock()
+			v.inAccept.Add(-1)
+			return &conn{Conn: c, v: v}, nil
 		}
+		v.inAccept.Add(-1)
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
 			if v.closed.Load() {
@@ -243,5 +341,8 @@ func (v *view) Close() error {
 		v.s.dl.SetDeadline(time.Unix(1, 0))
 		time.Sleep(time.Millisecond)
 	}
+	v.mu.Lock()
+	v.checkIdle()
+	v.mu.Unlock()
 	return nil
 }

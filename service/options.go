@@ -38,3 +38,15 @@ func gracefulTimeout(conf *config.Config) time.Duration {
 	}
 	return time.Duration(n) * time.Second
 }
+
+// The launcher's options under oslo's namespace name, so a generator
+// config file written for an OpenStack service (namespace =
+// oslo.service.service) works unchanged.
+func init() {
+	config.RegisterNamespace("oslo.service.service", func() []config.GroupOpts {
+		return []config.GroupOpts{
+			{Opts: []config.Option{GracefulShutdownTimeout, LogOptions, UpgradeTimeout}},
+			{Group: config.Group{Name: "oslo_reports", Help: "Options of the SIGUSR2 report."}, Opts: []config.Option{ReportDir}},
+		}
+	})
+}

@@ -11,6 +11,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/goslo/goslo/config"
 )
 
 // processLauncher is oslo's ProcessLauncher for a runtime that cannot
@@ -30,6 +34,7 @@ type processLauncher struct {
 
 	reload       *rolling // a reload replacing the workers, or nil
 	stopping     bool
+	stopFailed   int  // workers whose stop failed (a timeout, a signal)
 	announced    bool // READY=1 sent
 	respawnAt    time.Time
 	respawnTimer *time.Timer
@@ -41,6 +46,7 @@ type child struct {
 	started  time.Time
 	ready    bool
 	retiring bool // told to stop: not respawned
+	hup      bool // a SIGHUP to forward once it is ready
 }
 
 type childEvent struct {
@@ -94,8 +100,14 @@ func (p *processLauncher) startWorker(index int) (int, error) {
 		return 0, err
 	}
 	defer statusW.Close()
+	snap, err := p.configSnapshot()
+	if err != nil {
+		statusR.Close()
+		return 0, err
+	}
+	defer snap.Close()
 	keys, socks := listenerFiles()
-	files := []*os.File{os.Stdin, os.Stdout, os.Stderr, p.deathR, statusW}
+	files := []*os.File{os.Stdin, os.Stdout, os.Stderr, p.deathR, statusW, snap}
 	var listen []string
 	for i, k := range keys {
 		files = append(files, socks[i])
@@ -106,6 +118,7 @@ func (p *processLauncher) startWorker(index int) (int, error) {
 		envWorkerFDs+"=3,4",
 		envWorkerMeth+"="+p.method,
 		envListen+"="+strings.Join(listen, ";"),
+		config.SnapshotEnv+"=5",
 	)
 	proc, err := os.StartProcess(exe, os.Args, &os.ProcAttr{Env: env, Files: files,
 		Sys: &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}})
@@ -125,6 +138,31 @@ func (p *processLauncher) startWorker(index int) (int, error) {
 		}
 	}()
 	return pid, nil
+}
+
+// configSnapshot puts the parent's configuration files, as it loaded them,
+// in a memory file for a worker: the worker loads exactly what its
+// parent runs, as a forked oslo worker inherits its parent's options,
+// even if an operator has edited the files since (they apply on SIGHUP).
+func (p *processLauncher) configSnapshot() (*os.File, error) {
+	data, err := p.conf.Snapshot()
+	if err != nil {
+		return nil, err
+	}
+	fd, err := unix.MemfdCreate("goslo-config", unix.MFD_CLOEXEC)
+	if err != nil {
+		return nil, err
+	}
+	f := os.NewFile(uintptr(fd), "goslo-config")
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if _, err := f.Seek(0, 0); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 func (p *processLauncher) spawn(index int) {
@@ -280,6 +318,10 @@ func (p *processLauncher) childReady(pid int) {
 	}
 	c.ready = true
 	p.log.Debug("Worker ready", "pid", pid, "generation", c.gen)
+	if c.hup {
+		c.hup = false
+		syscall.Kill(pid, syscall.SIGHUP)
+	}
 	if p.reload != nil {
 		p.checkRolling()
 		return
@@ -307,7 +349,15 @@ func (p *processLauncher) reap() {
 		} else {
 			p.log.Info(fmt.Sprintf("Child %d exited with status %d", pid, ws.ExitStatus()))
 		}
-		if p.stopping || c.retiring {
+		if p.stopping {
+			// A worker still starting has no signal handler yet and dies
+			// of SIGTERM with nothing to drain: that is no failure.
+			if c.ready && (ws.Signaled() || ws.ExitStatus() != 0) {
+				p.stopFailed++
+			}
+			return
+		}
+		if c.retiring {
 			return
 		}
 		if p.reload != nil && c.gen == p.reload.gen && !c.ready {
@@ -363,8 +413,14 @@ func (p *processLauncher) hup(ctx context.Context) {
 	p.reset(ctx)
 	if p.method == RestartMutate {
 		for pid, c := range p.children {
-			if !c.retiring {
+			switch {
+			case c.retiring:
+			case c.ready:
 				syscall.Kill(pid, syscall.SIGHUP)
+			default:
+				// Still starting: it may have read the files before they
+				// changed, so it mutates once it is ready.
+				c.hup = true
 			}
 		}
 		p.sd.ready()
@@ -441,7 +497,7 @@ func (p *processLauncher) shrink() {
 			newest = c
 		}
 	}
-	if newest != nil {
+	if n, _ := p.current(); newest != nil && n > p.target {
 		newest.retiring = true
 		syscall.Kill(newest.pid, syscall.SIGTERM)
 	}
@@ -460,9 +516,12 @@ func (p *processLauncher) stop() error {
 	if len(p.children) > 0 {
 		p.log.Info(fmt.Sprintf("Waiting on %d children to exit", len(p.children)))
 	}
+	// Each worker enforces graceful_shutdown_timeout itself (and exits 1
+	// when it had to force); the parent waits a little longer, then
+	// kills what is left.
 	var deadline <-chan time.Time
 	if d := gracefulTimeout(p.conf); d > 0 {
-		t := time.NewTimer(d)
+		t := time.NewTimer(d + stopMargin)
 		defer t.Stop()
 		deadline = t.C
 	}
@@ -471,8 +530,15 @@ func (p *processLauncher) stop() error {
 		p.killAll()
 		return ErrShutdownTimeout
 	}
+	if p.stopFailed > 0 {
+		return fmt.Errorf("%w: %d workers did not stop gracefully", ErrShutdownTimeout, p.stopFailed)
+	}
 	return nil
 }
+
+// stopMargin is how much longer than a worker's own graceful timeout the
+// parent waits for it.
+const stopMargin = 2 * time.Second
 
 // interrupt is SIGINT: the workers exit at once.
 func (p *processLauncher) interrupt() error {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/goslo/goslo/config"
@@ -29,13 +30,19 @@ var (
 	failStart = &config.Opt[bool]{Name: "fail_start", Default: false}
 )
 
+// inflight counts /slow requests being served, so that a test can wait
+// until one is in flight before it sends a signal.
+var inflight atomic.Int32
+
 // server is an HTTP service on a shared socket: a new generation starts
 // before the old one stops (Restart).
 type server struct {
-	conf *config.Config
-	mu   sync.Mutex
-	srv  *http.Server
-	done chan error
+	conf     *config.Config
+	mu       sync.Mutex
+	srv      *http.Server
+	ln       service.Listener
+	done     chan error
+	draining *atomic.Bool
 }
 
 func (s *server) Name() string { return "test-http" }
@@ -45,7 +52,12 @@ func (s *server) handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, "pid=%d greeting=%s banner=%s\n", os.Getpid(), greeting.Get(s.conf), banner.Get(s.conf))
 	})
+	mux.HandleFunc("/inflight", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "%d\n", inflight.Load())
+	})
 	mux.HandleFunc("/slow", func(w http.ResponseWriter, r *http.Request) {
+		inflight.Add(1)
+		defer inflight.Add(-1)
 		ms, _ := strconv.Atoi(r.URL.Query().Get("ms"))
 		time.Sleep(time.Duration(ms) * time.Millisecond)
 		fmt.Fprintf(w, "slept=%d pid=%d\n", ms, os.Getpid())
@@ -61,42 +73,53 @@ func (s *server) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: s.handler()}
+	draining := new(atomic.Bool)
+	h := s.handler()
+	srv := &http.Server{IdleTimeout: time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if draining.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		h.ServeHTTP(w, r)
+	})}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	s.mu.Lock()
-	s.srv, s.done = srv, done
+	s.srv, s.ln, s.done, s.draining = srv, ln, done, draining
 	s.mu.Unlock()
 	return nil
 }
 
-func (s *server) Stop(ctx context.Context) error {
-	s.mu.Lock()
-	srv, done := s.srv, s.done
-	s.mu.Unlock()
-	if srv == nil {
-		return nil
-	}
-	err := srv.Shutdown(ctx)
-	if err != nil {
-		srv.Close()
-	}
+// shutdown drains one generation without net/http's Shutdown, which drops
+// requests that arrive once it has begun: stop accepting, answer with
+// Connection: close, and wait until every accepted connection is closed
+// (idle ones go after IdleTimeout).
+func shutdown(ctx context.Context, srv *http.Server, ln service.Listener, done chan error, draining *atomic.Bool) error {
+	draining.Store(true)
+	ln.Close()
+	err := ln.Wait(ctx)
+	srv.Close()
 	<-done
 	return err
 }
 
+func (s *server) Stop(ctx context.Context) error {
+	s.mu.Lock()
+	srv, ln, done, draining := s.srv, s.ln, s.done, s.draining
+	s.mu.Unlock()
+	if srv == nil {
+		return nil
+	}
+	return shutdown(ctx, srv, ln, done, draining)
+}
+
 func (s *server) Restart(ctx context.Context) error {
 	s.mu.Lock()
-	old, oldDone := s.srv, s.done
+	old, oldLn, oldDone, oldDraining := s.srv, s.ln, s.done, s.draining
 	s.mu.Unlock()
 	if err := s.Start(ctx); err != nil {
 		return err
 	}
-	if err := old.Shutdown(ctx); err != nil {
-		old.Close()
-	}
-	<-oldDone
-	return nil
+	return shutdown(ctx, old, oldLn, oldDone, oldDraining)
 }
 
 func (s *server) Reset(ctx context.Context) {
