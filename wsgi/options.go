@@ -83,3 +83,15 @@ func RegisterOptions(conf *config.Config) error {
 	}
 	return nil
 }
+
+// The options under oslo.service's namespace names, so a generator
+// config file written for an OpenStack service (namespace =
+// oslo.service.wsgi, oslo.service.sslutils) works unchanged.
+func init() {
+	config.RegisterNamespace("oslo.service.wsgi", func() []config.GroupOpts {
+		return []config.GroupOpts{{Opts: Options()}}
+	})
+	config.RegisterNamespace("oslo.service.sslutils", func() []config.GroupOpts {
+		return []config.GroupOpts{{Group: config.Group{Name: SSLGroup}, Opts: SSLOptions()}}
+	})
+}

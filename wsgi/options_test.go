@@ -2,6 +2,7 @@ package wsgi
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/goslo/goslo/config"
@@ -135,5 +136,37 @@ func TestDeprecatedSSLNames(t *testing.T) {
 	}
 	if got := SSLCAFile.Get(conf); got != "/a/ca.pem" {
 		t.Errorf("ca_file %q", got)
+	}
+}
+
+// TestSampleMatchesOsloGenerator: the sample config of the namespaces is
+// byte for byte oslo-config-generator's.
+func TestSampleMatchesOsloGenerator(t *testing.T) {
+	for _, ns := range []string{"oslo.service.wsgi", "oslo.service.sslutils"} {
+		t.Run(ns, func(t *testing.T) {
+			var want []string
+			python(t, `
+import json, sys, io, contextlib
+from oslo_config import generator, cfg
+conf = cfg.ConfigOpts()
+generator.register_cli_opts(conf)
+out = io.StringIO()
+conf(["--namespace", json.load(sys.stdin)])
+with contextlib.redirect_stdout(out):
+    generator.generate(conf, output_file=sys.stdout)
+print(json.dumps([out.getvalue()]))
+`, ns, &want)
+			nss, err := config.ListOpts(ns)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			if err := config.WriteSample(&b, nss, config.SampleOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if b.String() != want[0] {
+				t.Fatalf("sample differs:\n--- goslo\n%s\n--- oslo\n%s", b.String(), want[0])
+			}
+		})
 	}
 }
