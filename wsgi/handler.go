@@ -284,7 +284,8 @@ var (
 // checkLimits applies eventlet's limits to the parsed request: the request
 // line (url_length_limit, 414), each header line (max_header_line, 400
 // Header Line Too Long), their total (65536, 400 Headers Too Large) and
-// their number (Python's 100, 431). Lengths are those of the lines as
+// their number (Python's http.client allows 99 lines and the blank one;
+// more get 431). Lengths are those of the lines as
 // sent, "Name: value\r\n", rebuilt from what net/http parsed.
 func (g *generation) checkLimits(r *http.Request) *rejection {
 	if len(r.Method)+len(r.RequestURI)+len(r.Proto)+4 >= g.st.urlLimit {
@@ -311,7 +312,9 @@ func (g *generation) checkLimits(r *http.Request) *rejection {
 		line(len("Transfer-Encoding"), len(te))
 	}
 	switch {
-	case count > maxHeaders:
+	// Python's parse_headers counts the blank line that ends the
+	// header too: 100 header lines are one too many.
+	case count+1 > maxHeaders:
 		return rejectTooMany
 	case long:
 		return rejectHeaderLine

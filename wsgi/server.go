@@ -28,8 +28,8 @@ const DefaultMaxURLLen = 8192
 // maxTotalHeaderSize is eventlet's MAX_TOTAL_HEADER_SIZE.
 const maxTotalHeaderSize = 65536
 
-// maxHeaders is the number of header lines Python's http.client accepts
-// (_MAXHEADERS); one more gets 431.
+// maxHeaders is _MAXHEADERS of Python's http.client: the header lines it
+// reads, the blank line ending them included; more get 431.
 const maxHeaders = 100
 
 // ServerOptions are the keyword arguments of oslo's wsgi.Server.

@@ -1,6 +1,7 @@
 package wsgi
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -124,42 +126,57 @@ func activeConns(g *generation) int {
 	return n
 }
 
+func bigHeaders(n, size int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "X-H%d: %s\r\n", i, strings.Repeat("v", size))
+	}
+	return b.String()
+}
+
+const statusOK = "HTTP/1.1 200 OK\r\n"
+
+// malformed are requests at and beyond eventlet's limits, with goslo's
+// answer (the start of the response) and how oslo's eventlet server
+// answers the same bytes: "same" (the same status line), "code" (the same
+// status code), or why goslo differs on purpose.
+var malformed = []struct{ name, req, want, eventlet string }{
+	{"garbage request line", "GARBAGE\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n",
+		"eventlet answers as to HTTP/0.9: an HTML page without a status line"},
+	{"method only", "GET\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n",
+		"eventlet answers as to HTTP/0.9: an HTML page without a status line"},
+	{"HTTP/9.9", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported",
+		"eventlet sends its 505 as an HTML page without a status line"},
+	{"negative content length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n", "code"},
+	{"content length not a number", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n", "code"},
+	{"header line of 20 kB", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 20000) + "\r\n\r\n", "HTTP/1.0 400 Header Line Too Long\r\n", "same"},
+	// "X-Big: " + value + CRLF: 16384 bytes is too long, 16383 is not.
+	{"header line just too long", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 16384-9) + "\r\n\r\n", "HTTP/1.0 400 Header Line Too Long\r\n", "same"},
+	{"header line just short enough", "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + strings.Repeat("a", 16384-10) + "\r\n\r\n", statusOK, "same"},
+	{"header line of 8 kB", "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + strings.Repeat("a", 8000) + "\r\n\r\n", statusOK, "same"},
+	{"URL of 10 kB", "GET /" + strings.Repeat("u", 10000) + " HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.0 414 Request URI Too Long\r\n", "same"},
+	{"URL of 8000 B", "GET /" + strings.Repeat("u", 8000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", statusOK, "same"},
+	{"request line of 8192 B", "GET /" + strings.Repeat("u", 8192-16) + " HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.0 414 Request URI Too Long\r\n", "same"},
+	{"request line of 8191 B", "GET /" + strings.Repeat("u", 8192-17) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", statusOK, "same"},
+	{"200 headers", "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeaders(200, 5) + "\r\n", "HTTP/1.1 431 Too many headers\r\n", "same"},
+	{"101 header lines", "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeaders(100, 5) + "\r\n", "HTTP/1.1 431 Too many headers\r\n", "same"},
+	{"100 header lines", "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + bigHeaders(98, 5) + "\r\n", "HTTP/1.1 431 Too many headers\r\n", "same"},
+	{"99 header lines", "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + bigHeaders(97, 5) + "\r\n", statusOK, "same"},
+	{"headers over 64 kB", "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeaders(9, 8000) + "\r\n", "HTTP/1.0 400 Headers Too Large\r\n", "same"},
+	{"headers of 1 MB", "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeaders(100, 10000) + "\r\n", "HTTP/1.1 431 Request Header Fields Too Large\r\n",
+		"net/http stops reading at its own limit (request line + 64 kB + max_header_line) and answers 431 itself"},
+	{"header without colon", "GET / HTTP/1.1\r\nHost: x\r\nNoColonHere\r\nConnection: close\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n",
+		"eventlet ignores the line; net/http rejects it, as RFC 9112 asks"},
+	{"TLS hello on plain HTTP", "\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n",
+		"eventlet answers as to HTTP/0.9: an HTML page without a status line"},
+	{"pipelined", "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", statusOK, "same"},
+}
+
 // TestMalformedRequests: every request beyond a limit gets its 4xx and the
 // connection is closed, never a hang.
 func TestMalformedRequests(t *testing.T) {
 	s := startServer(t, loadConf(t, ""), http.HandlerFunc(hello), ServerOptions{})
-	bigHeaders := func(n, size int) string {
-		var b strings.Builder
-		for i := 0; i < n; i++ {
-			fmt.Fprintf(&b, "X-H%d: %s\r\n", i, strings.Repeat("v", size))
-		}
-		return b.String()
-	}
-	ok := "HTTP/1.1 200 OK\r\n"
-	for _, tc := range []struct{ name, req, want string }{
-		{"garbage request line", "GARBAGE\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"},
-		{"method only", "GET\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"},
-		{"HTTP/9.9", "GET / HTTP/9.9\r\nHost: x\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported"},
-		{"negative content length", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"},
-		{"content length not a number", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: ten\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"},
-		{"header line of 20 kB", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 20000) + "\r\n\r\n", "HTTP/1.0 400 Header Line Too Long\r\n"},
-		// "X-Big: " + value + CRLF: 16384 bytes is too long, 16383 is not.
-		{"header line just too long", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 16384-9) + "\r\n\r\n", "HTTP/1.0 400 Header Line Too Long\r\n"},
-		{"header line just short enough", "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + strings.Repeat("a", 16384-10) + "\r\n\r\n", ok},
-		{"header line of 8 kB", "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + strings.Repeat("a", 8000) + "\r\n\r\n", ok},
-		{"URL of 10 kB", "GET /" + strings.Repeat("u", 10000) + " HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.0 414 Request URI Too Long\r\n"},
-		{"URL of 8000 B", "GET /" + strings.Repeat("u", 8000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ok},
-		{"request line of 8192 B", "GET /" + strings.Repeat("u", 8192-16) + " HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.0 414 Request URI Too Long\r\n"},
-		{"request line of 8191 B", "GET /" + strings.Repeat("u", 8192-17) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ok},
-		{"200 headers", "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeaders(200, 5) + "\r\n", "HTTP/1.1 431 Too many headers\r\n"},
-		{"101 header lines", "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeaders(100, 5) + "\r\n", "HTTP/1.1 431 Too many headers\r\n"},
-		{"100 header lines", "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + bigHeaders(98, 5) + "\r\n", ok},
-		{"headers over 64 kB", "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeaders(9, 8000) + "\r\n", "HTTP/1.0 400 Headers Too Large\r\n"},
-		{"headers of 1 MB", "GET / HTTP/1.1\r\nHost: x\r\n" + bigHeaders(100, 10000) + "\r\n", "HTTP/1.1 431 Request Header Fields Too Large\r\n"},
-		{"header without colon", "GET / HTTP/1.1\r\nHost: x\r\nNoColonHere\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"},
-		{"TLS hello on plain HTTP", "\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n", "HTTP/1.1 400 Bad Request\r\n"},
-		{"pipelined", "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", ok},
-	} {
+	for _, tc := range malformed {
 		t.Run(tc.name, func(t *testing.T) {
 			out := exchange(t, s.Addr().String(), tc.req)
 			if !strings.HasPrefix(out, tc.want) {
@@ -168,11 +185,80 @@ func TestMalformedRequests(t *testing.T) {
 				}
 				t.Fatalf("got %q, want %q", out, tc.want)
 			}
-			if tc.name == "pipelined" && strings.Count(out, ok) != 2 {
+			if tc.name == "pipelined" && strings.Count(out, statusOK) != 2 {
 				t.Fatalf("pipelined: %q", out)
 			}
 		})
 	}
+}
+
+const eventletServer = `
+import eventlet
+eventlet.monkey_patch()
+from oslo_config import cfg
+from oslo_service import wsgi
+conf = cfg.ConfigOpts()
+conf([])
+def app(env, start):
+    start("200 OK", [("Content-Type", "text/plain")])
+    return [b"hello"]
+s = wsgi.Server(conf, "test", app, host="127.0.0.1", port=0)
+s.start()
+print(s.port, flush=True)
+s._server.wait()  # the server greenthread: runs until killed
+`
+
+// TestMalformedRequestsAgainstEventlet sends the same bytes to oslo's
+// wsgi.Server (eventlet) and compares the answers.
+func TestMalformedRequestsAgainstEventlet(t *testing.T) {
+	if _, err := os.Stat("/usr/bin/python3"); err != nil {
+		t.Skip("no /usr/bin/python3: the oracle is not available")
+	}
+	cmd := exec.Command("/usr/bin/python3", "-c", eventletServer)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Skipf("oslo.service's wsgi.Server did not start: %v\n%s", err, stderr.String())
+	}
+	addr := "127.0.0.1:" + strings.TrimSpace(line)
+	for _, tc := range malformed {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.eventlet != "same" && tc.eventlet != "code" {
+				t.Skip("goslo differs on purpose: " + tc.eventlet)
+			}
+			out := exchange(t, addr, tc.req)
+			got, _, _ := strings.Cut(out, "\r\n")
+			want, _, _ := strings.Cut(tc.want, "\r\n")
+			if tc.eventlet == "code" {
+				got, want = statusCode(got), statusCode(want)
+			}
+			if got != want {
+				t.Fatalf("eventlet answers %q, goslo %q", got, want)
+			}
+		})
+	}
+}
+
+func statusCode(line string) string {
+	f := strings.Fields(line)
+	if len(f) < 2 {
+		return line
+	}
+	return f[1]
 }
 
 // TestMaxHeaderLineOption: max_header_line is the operator's.
