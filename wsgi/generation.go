@@ -64,9 +64,10 @@ func newGeneration(s *Server, st *settings, id int, view net.Listener) *generati
 		ReadHeaderTimeout: st.timeout,
 		IdleTimeout:       st.timeout,
 		// Big enough that the limits eventlet applies (request line,
-		// header line, total, count) are checked by ServeHTTP with
-		// eventlet's answers; beyond it net/http answers 431 itself.
-		MaxHeaderBytes: st.urlLimit + max(maxTotalHeaderSize, st.maxHeaderLine) + 4096,
+		// header line, total, count) are checked by ServeHTTP, with
+		// eventlet's answers, for any request up to net/http's default
+		// of 1 MB; beyond it net/http answers 431 itself.
+		MaxHeaderBytes: max(http.DefaultMaxHeaderBytes, st.urlLimit+max(maxTotalHeaderSize, st.maxHeaderLine)+4096),
 		ConnState:      g.connState,
 		ErrorLog:       slog.NewLogLogger(st.log.Handler(), slog.LevelWarn),
 	}

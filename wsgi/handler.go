@@ -311,14 +311,25 @@ func (g *generation) checkLimits(r *http.Request) *rejection {
 	for _, te := range r.TransferEncoding {
 		line(len("Transfer-Encoding"), len(te))
 	}
+	// eventlet stops at the first limit it reaches reading the lines in
+	// order; net/http keeps no order, so the order is estimated: a line
+	// too long is taken to come first, and when there are both too many
+	// lines and too many bytes, whichever the average line reaches first.
+	// Python's parse_headers counts the blank line that ends the header
+	// too: 100 header lines are one too many.
+	tooMany := count+1 > maxHeaders
+	tooBig := total > maxTotalHeaderSize
 	switch {
-	// Python's parse_headers counts the blank line that ends the
-	// header too: 100 header lines are one too many.
-	case count+1 > maxHeaders:
-		return rejectTooMany
 	case long:
 		return rejectHeaderLine
-	case total > maxTotalHeaderSize:
+	case tooMany && tooBig:
+		if total/(count+1)*(maxHeaders-1) > maxTotalHeaderSize {
+			return rejectHeadersSize
+		}
+		return rejectTooMany
+	case tooMany:
+		return rejectTooMany
+	case tooBig:
 		return rejectHeadersSize
 	}
 	return nil
