@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -673,10 +674,24 @@ func trimFraction(s string) string {
 var monthNames = [...]string{"", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
 // logDateTime is BaseHTTPRequestHandler.log_date_time_string: local time
-// as "%02d/%3s/%04d %02d:%02d:%02d".
+// as "%02d/%3s/%04d %02d:%02d:%02d". The text of the current second is
+// kept, as requests share it.
 func logDateTime(t time.Time) string {
+	sec := t.Unix()
+	if c := dateCache.Load(); c != nil && c.sec == sec {
+		return c.text
+	}
 	t = t.Local()
 	y, mo, d := t.Date()
 	h, mi, s := t.Clock()
-	return fmt.Sprintf("%02d/%3s/%04d %02d:%02d:%02d", d, monthNames[mo], y, h, mi, s)
+	text := fmt.Sprintf("%02d/%3s/%04d %02d:%02d:%02d", d, monthNames[mo], y, h, mi, s)
+	dateCache.Store(&cachedDate{sec, text})
+	return text
 }
+
+type cachedDate struct {
+	sec  int64
+	text string
+}
+
+var dateCache atomic.Pointer[cachedDate]
