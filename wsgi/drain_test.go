@@ -59,6 +59,11 @@ type loopClient struct {
 }
 
 func startLoad(addr string, n int) *loadGen {
+	return startLoadCheck(addr, n, func(r result) bool { return r.status == 200 && r.body == "ok" })
+}
+
+// startLoadCheck is startLoad with the test of a good answer.
+func startLoadCheck(addr string, n int, good func(result) bool) *loadGen {
 	g := &loadGen{stop: make(chan struct{})}
 	for i := 0; i < n; i++ {
 		c := &loopClient{k: keepAliveClient{addr: addr}}
@@ -74,7 +79,7 @@ func startLoad(addr string, n int) *loadGen {
 				default:
 				}
 				r, err := c.k.do("GET", "/", "")
-				if err == nil && (r.status != 200 || r.body != "ok") {
+				if err == nil && !good(r) {
 					err = fmt.Errorf("got %d %q", r.status, r.body)
 				}
 				if err != nil {

@@ -105,10 +105,22 @@ func (l *genListener) Accept() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if tc, ok := c.(*net.TCPConn); ok {
+	if tc, ok := baseConn(c).(*net.TCPConn); ok {
 		tc.SetKeepAliveConfig(net.KeepAliveConfig{Enable: true, Idle: l.g.st.keepIdle, Interval: -1, Count: -1})
 	}
 	return &trackedConn{Conn: c}, nil
+}
+
+// baseConn unwraps what service.Listen's views (and TLS) wrap around the
+// socket's connection.
+func baseConn(c net.Conn) net.Conn {
+	for {
+		u, ok := c.(interface{ NetConn() net.Conn })
+		if !ok {
+			return c
+		}
+		c = u.NetConn()
+	}
 }
 
 // trackedConn counts the reads that returned data, so that a draining
@@ -138,11 +150,14 @@ func (c *trackedConn) Read(p []byte) (int, error) {
 // CloseWrite lets net/http half-close before closing, so a client still
 // sending gets its error response rather than a reset.
 func (c *trackedConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+	if cw, ok := baseConn(c.Conn).(interface{ CloseWrite() error }); ok {
 		return cw.CloseWrite()
 	}
 	return nil
 }
+
+// NetConn returns the connection trackedConn wraps.
+func (c *trackedConn) NetConn() net.Conn { return c.Conn }
 
 func tracked(c net.Conn) *trackedConn {
 	switch t := c.(type) {
@@ -216,6 +231,13 @@ func (g *generation) drain(ctx context.Context) error {
 	for {
 		n, next := g.sweep(time.Now())
 		if n == 0 {
+			// Also wait for the connections the application hijacked:
+			// the view counts every connection it accepted until closed.
+			if w, ok := g.view.(interface{ Wait(context.Context) error }); ok {
+				if err := w.Wait(ctx); err != nil {
+					return err
+				}
+			}
 			return nil
 		}
 		if next.IsZero() {

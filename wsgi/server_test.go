@@ -553,7 +553,7 @@ func TestTCPKeepIdle(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	raw, err := c.(*trackedConn).Conn.(*net.TCPConn).SyscallConn()
+	raw, err := baseConn(c).(*net.TCPConn).SyscallConn()
 	if err != nil {
 		t.Fatal(err)
 	}
