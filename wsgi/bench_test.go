@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -227,4 +228,96 @@ s.start()`, 1)
 		}
 	}
 	return addr, stop
+}
+
+// BenchmarkRestartUnderLoad restarts a server b.N times while 8
+// keep-alive clients send requests back to back (never retrying), and
+// reports the requests that failed per restart: with Server.Restart's
+// drain, and with the usual net/http way (start a new http.Server on the
+// socket, Shutdown the old one), which closes idle keep-alive
+// connections at once.
+func BenchmarkRestartUnderLoad(b *testing.B) {
+	okApp := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") })
+	for _, kind := range []string{"wsgi-drain", "http-shutdown"} {
+		b.Run(kind, func(b *testing.B) {
+			var addr string
+			var restart func()
+			if kind == "wsgi-drain" {
+				s, err := NewServer(loadConf(b, ""), "bench", okApp, ServerOptions{Host: testHost(), Log: discardLog()})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := s.Start(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				b.Cleanup(func() { s.Stop(context.Background()) })
+				addr = s.Addr().String()
+				restart = func() {
+					if err := s.Restart(context.Background()); err != nil {
+						b.Fatal(err)
+					}
+				}
+			} else {
+				key := testHost() + ":0"
+				var mu sync.Mutex
+				var cur *http.Server
+				var done chan struct{}
+				serve := func() {
+					ln, err := service.Listen("tcp", key)
+					if err != nil {
+						b.Fatal(err)
+					}
+					addr = ln.Addr().String()
+					srv := &http.Server{Handler: okApp}
+					d := make(chan struct{})
+					go func() {
+						defer close(d)
+						srv.Serve(ln)
+					}()
+					mu.Lock()
+					old, oldDone := cur, done
+					cur, done = srv, d
+					mu.Unlock()
+					if old != nil {
+						old.Shutdown(context.Background())
+						<-oldDone
+					}
+				}
+				serve()
+				restart = serve
+				b.Cleanup(func() {
+					mu.Lock()
+					defer mu.Unlock()
+					cur.Shutdown(context.Background())
+					<-done
+				})
+			}
+			load := startLoad(addr, 8)
+			for _, c := range load.clients {
+				for c.done.Load() < 10 {
+					runtime.Gosched()
+				}
+			}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				restart()
+				for _, c := range load.clients {
+					from := c.done.Load()
+					for c.done.Load() < from+5 {
+						runtime.Gosched()
+					}
+				}
+			}
+			b.StopTimer()
+			close(load.stop)
+			load.wg.Wait()
+			failed, total := 0, int64(0)
+			for _, c := range load.clients {
+				failed += len(c.failures)
+				total += c.done.Load()
+			}
+			b.ReportMetric(float64(failed)/float64(b.N), "failed/restart")
+			b.ReportMetric(float64(total), "requests")
+		})
+	}
 }

@@ -2,6 +2,7 @@ package wsgi
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -64,9 +65,14 @@ func startLoad(addr string, n int) *loadGen {
 
 // startLoadCheck is startLoad with the test of a good answer.
 func startLoadCheck(addr string, n int, good func(result) bool) *loadGen {
+	return startLoadWith(keepAliveClient{addr: addr}, n, good)
+}
+
+// startLoadWith runs n clients like proto.
+func startLoadWith(proto keepAliveClient, n int, good func(result) bool) *loadGen {
 	g := &loadGen{stop: make(chan struct{})}
 	for i := 0; i < n; i++ {
-		c := &loopClient{k: keepAliveClient{addr: addr}}
+		c := &loopClient{k: proto}
 		g.clients = append(g.clients, c)
 		g.wg.Add(1)
 		go func() {
@@ -210,6 +216,28 @@ func TestDrainOnRestart(t *testing.T) {
 	if n := load.finish(t); n == 0 {
 		t.Fatal("no request made")
 	}
+}
+
+// TestDrainOnRestartTLS: the same over TLS, where an idle connection
+// also has to be told from one in its handshake.
+func TestDrainOnRestartTLS(t *testing.T) {
+	p := newPKI(t)
+	conf := loadConf(t, fmt.Sprintf("[ssl]\ncert_file = %s\nkey_file = %s\n", p.certFile, p.keyFile))
+	s := startServer(t, conf, newDrainApp(), ServerOptions{UseSSL: true})
+	cfg := &tls.Config{RootCAs: p.pool, ServerName: "localhost"}
+	load := startLoadWith(keepAliveClient{addr: s.Addr().String(), tls: cfg}, 8,
+		func(r result) bool { return r.status == 200 && r.body == "ok" })
+	load.progress(t, 20)
+	for round := 0; round < 3; round++ {
+		before := load.dials()
+		if err := s.Restart(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		load.reconnected(t, before)
+		waitDrained(t, s)
+		load.progress(t, 20)
+	}
+	load.finish(t)
 }
 
 // TestDrainOnStop: a server stops while another one (as another worker

@@ -3,6 +3,7 @@ package wsgi
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -165,6 +166,7 @@ func isReset(err error) bool {
 // It never retries: any error is a failed request.
 type keepAliveClient struct {
 	addr string
+	tls  *tls.Config // nil: plain HTTP
 	c    net.Conn
 	br   *bufio.Reader
 	// dials counts connections made.
@@ -180,7 +182,13 @@ type result struct {
 
 func (k *keepAliveClient) do(method, path, body string) (result, error) {
 	if k.c == nil {
-		c, err := net.Dial("tcp", k.addr)
+		var c net.Conn
+		var err error
+		if k.tls != nil {
+			c, err = tls.Dial("tcp", k.addr, k.tls)
+		} else {
+			c, err = net.Dial("tcp", k.addr)
+		}
 		if err != nil {
 			return result{}, err
 		}

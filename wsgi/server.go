@@ -3,7 +3,6 @@ package wsgi
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -406,6 +405,3 @@ func (s *Server) Err() error {
 	defer s.mu.Unlock()
 	return s.failErr
 }
-
-// errStopping is the expected end of Serve: this side closed the view.
-var errStopping = errors.New("stopping")
