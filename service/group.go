@@ -8,6 +8,9 @@ import (
 	"runtime/debug"
 	"sort"
 	"sync"
+	"time"
+
+	"github.com/goslo/goslo/loopingcall"
 )
 
 // ErrQuiescing is returned by Group.Go once the group is stopping.
@@ -148,4 +151,29 @@ func (g *Group) Stop(ctx context.Context) error {
 	})
 	<-g.stopped
 	return g.stopErr
+}
+
+// AddTimer runs fn every interval after initialDelay, in a goroutine the
+// group owns (oslo's ThreadGroup.add_timer: a FixedIntervalLoopingCall).
+// An error fn returns is logged and the timer goes on; returning
+// loopingcall.Done stops it.
+func (g *Group) AddTimer(name string, interval, initialDelay time.Duration, fn func(ctx context.Context) error) error {
+	loop := &loopingcall.FixedInterval{Interval: interval, InitialDelay: initialDelay,
+		ContinueOnError: true, Func: fn, Name: name, Logger: g.log}
+	return g.Go(name, func(ctx context.Context) error {
+		_, err := loop.Run(ctx)
+		return err
+	})
+}
+
+// AddDynamicTimer runs fn again after the delay it returns, at most
+// maxInterval (0: no cap), in a goroutine the group owns (oslo's
+// ThreadGroup.add_dynamic_timer).
+func (g *Group) AddDynamicTimer(name string, initialDelay, maxInterval time.Duration, fn func(ctx context.Context) (time.Duration, error)) error {
+	loop := &loopingcall.DynamicInterval{InitialDelay: initialDelay, MaxInterval: maxInterval,
+		ContinueOnError: true, Func: fn, Name: name, Logger: g.log}
+	return g.Go(name, func(ctx context.Context) error {
+		_, err := loop.Run(ctx)
+		return err
+	})
 }

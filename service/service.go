@@ -50,8 +50,11 @@ type Named interface {
 }
 
 func nameOf(s Service) string {
-	if n, ok := s.(Named); ok {
+	switch n := s.(type) {
+	case Named:
 		return n.Name()
+	case fmt.Stringer:
+		return n.String()
 	}
 	return fmt.Sprintf("%T", s)
 }

@@ -8,5 +8,6 @@ package main
 //	import _ "github.com/goslo/goslo/log"
 
 import (
+	_ "github.com/goslo/goslo/log"
 	_ "github.com/goslo/goslo/service"
 )

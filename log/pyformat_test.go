@@ -1,0 +1,138 @@
+package log
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestParsePyFormatErrors(t *testing.T) {
+	for _, tc := range []struct{ format, want string }{
+		{"%(a)", "incomplete format"},
+		{"%(a", "incomplete format key"},
+		{"x%", "incomplete format"},
+		{"%(a)q", "unsupported format character 'q' (0x71) at index 4"},
+		{"%(a)%", "unsupported format character '%' (0x25) at index 4"},
+		{"%s", "has no mapping key"},
+		{"%(a)*d", "* width"},
+		{"%(a).*f", "* precision"},
+		{"ok %% %(a)s", ""},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			_, err := parsePyFormat(tc.format)
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("parsePyFormat(%q) = %v", tc.format, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("parsePyFormat(%q) = %v, want an error containing %q", tc.format, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestPyFormatAgainstPython(t *testing.T) {
+	specs := []string{"s", "r", "a", "d", "i", "u", "o", "x", "X", "e", "E", "f", "F", "g", "G", "c",
+		"5s", "-5s", "05s", ".2s", "10.3s", "-10r", "05d", "-5d", "+d", " d", "+05d", ".3d", "5.3d",
+		"#x", "#X", "#o", "08.3f", "+.2e", "-12.4E", "#g", "#.3g", ".0f", "#.0f", ".0e", ".10g", "20.15g",
+		".1f", ".0g", "+g", " 010.2f", "-010d", "ld", "hd", "Lf", "3c", "-3c", "#.0e"}
+	vals := []value{
+		vInt(0), vInt(7), vInt(-42), vInt(123456789012), vInt(65), vInt(0x1f600),
+		vFloat(0), vFloat(math.Copysign(0, -1)), vFloat(2.5), vFloat(-1.75), vFloat(0.1), vFloat(1e-5),
+		vFloat(123456.789), vFloat(1e16), vFloat(1.5e300), vFloat(0.000123456), vFloat(1234567.0),
+		vFloat(0.5), vFloat(1.5), vFloat(2.675), vFloat(math.Inf(1)), vFloat(math.Inf(-1)), vFloat(math.NaN()),
+		vFloat(1700000000.1234567), vFloat(99.99999), vFloat(9.9999999e-5),
+		vStr(""), vStr("abc"), vStr("it's"), vStr(`say "hi"`), vStr(`both ' and "`), vStr("tab\tnew\nline\\"),
+		vStr("żółw 🐢 é"), vStr("\x00\x1f\x7f\u0085\u00a0\u00ad\u2028\u200b\ufeff\U000e0001"), vStr("x"),
+		vStr("\u0378\ue000\U0010ffff\u3000\u1680 \U0001f600"),
+		{}, vBool(true), vBool(false), vList([]string{}), vList([]string{"admin", "it's", "é\n"}),
+	}
+	type pair struct {
+		format string
+		val    value
+	}
+	var pairs []pair
+	var req [][2]any
+	for _, sp := range specs {
+		for _, v := range vals {
+			f := "<%(x)" + sp + ">"
+			pairs = append(pairs, pair{f, v})
+			req = append(req, [2]any{f, jsonValue(v)})
+		}
+	}
+	var resp []any
+	runPython(t, "testdata/pyformat.py", req, &resp)
+	fails, n := 0, 0
+	for i, p := range pairs {
+		want, ok := resp[i].(string)
+		if !ok {
+			continue // Python rejects it; compile-time checks reject it too
+		}
+		pf, err := parsePyFormat(p.format)
+		if err != nil {
+			t.Errorf("parsePyFormat(%q): %v", p.format, err)
+			continue
+		}
+		sp := pf.pieces[0].spec
+		if sp.numeric() && !(p.val.kind == kInt || p.val.kind == kFloat || p.val.kind == kBool) {
+			continue
+		}
+		n++
+		got := string(appendFormatted([]byte(pf.pieces[0].lit), p.val, sp)) + pf.pieces[1].lit
+		if got != want {
+			fails++
+			if fails <= 40 {
+				t.Errorf("%q %% %s = %q, Python %q", p.format, describe(p.val), got, want)
+			}
+		}
+	}
+	if fails > 0 {
+		t.Errorf("%d of %d differ", fails, n)
+	}
+	t.Logf("%d conversions compared", n)
+}
+
+func describe(v value) string {
+	switch v.kind {
+	case kInt:
+		return strconv.FormatInt(v.i, 10)
+	case kFloat:
+		return strconv.FormatFloat(v.f, 'g', -1, 64)
+	case kStr:
+		return strconv.Quote(v.s)
+	case kBool:
+		return "bool"
+	case kList:
+		return "list"
+	}
+	return "None"
+}
+
+func jsonValue(v value) map[string]any {
+	switch v.kind {
+	case kInt:
+		return map[string]any{"int": v.i}
+	case kFloat:
+		switch {
+		case math.IsInf(v.f, 1):
+			return map[string]any{"float": "inf"}
+		case math.IsInf(v.f, -1):
+			return map[string]any{"float": "-inf"}
+		case math.IsNaN(v.f):
+			return map[string]any{"float": "nan"}
+		case v.f == 0 && math.Signbit(v.f):
+			return map[string]any{"float": "-0.0"}
+		}
+		return map[string]any{"float": v.f}
+	case kStr:
+		return map[string]any{"str": v.s}
+	case kBool:
+		return map[string]any{"bool": v.i != 0}
+	case kList:
+		return map[string]any{"list": v.list}
+	}
+	return map[string]any{"none": true}
+}

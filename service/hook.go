@@ -1,0 +1,44 @@
+package service
+
+import "context"
+
+// Hook makes a Service of plain functions, as uber-go/fx's lifecycle hooks
+// do: OnStart when services start, OnStop (in reverse order) when they
+// stop, OnReset on SIGHUP after the configuration was reloaded or mutated.
+// Any of them may be nil. A log file that must be reopened on SIGHUP and
+// closed last is a Hook:
+//
+//	service.Hook{Name: "log", OnReset: func(context.Context) { h.Reopen() },
+//		OnStop: func(context.Context) error { return h.Close() }}
+type Hook struct {
+	Name    string
+	OnStart func(ctx context.Context) error
+	OnStop  func(ctx context.Context) error
+	OnReset func(ctx context.Context)
+}
+
+// Start implements Service.
+func (h Hook) Start(ctx context.Context) error {
+	if h.OnStart == nil {
+		return nil
+	}
+	return h.OnStart(ctx)
+}
+
+// Stop implements Service.
+func (h Hook) Stop(ctx context.Context) error {
+	if h.OnStop == nil {
+		return nil
+	}
+	return h.OnStop(ctx)
+}
+
+// Reset implements Resetter.
+func (h Hook) Reset(ctx context.Context) {
+	if h.OnReset != nil {
+		h.OnReset(ctx)
+	}
+}
+
+// String names the hook in logs.
+func (h Hook) String() string { return h.Name }
