@@ -68,8 +68,10 @@
 //     error there, not on every request).
 //   - tcp_keepidle: TCP_KEEPIDLE of every accepted connection.
 //   - wsgi_default_pool_size: requests served at once (ServerOptions.PoolSize
-//     overrides it); more wait for a slot, as for a green pool. During a
-//     restart the two generations each have their pool.
+//     overrides it); more wait for a slot, as for a green pool. eventlet's
+//     pool holds a green thread per connection, so idle keep-alive
+//     connections use it up; here only requests count. During a restart
+//     the two generations each have their pool.
 //   - max_header_line and eventlet's other limits, with eventlet's
 //     answers: a request line of max_url_len (8192) bytes or more gets
 //     "414 Request URI Too Long", a header line of max_header_line bytes
