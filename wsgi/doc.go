@@ -90,8 +90,9 @@
 //   - client_socket_timeout: as eventlet's socket timeout, per socket
 //     operation: a connection idle that long, or a client stalled that
 //     long in its request header, its body, or reading the response, is
-//     cut; a slow but steady upload or download of any length is not.
-//     0 means no timeout.
+//     cut; a slow but steady upload or download of any length is not (a
+//     download must take each write of the application within the
+//     timeout, where eventlet asks it of each send). 0 means no timeout.
 //   - wsgi_server_debug: a handler that panics gets a 500 with the panic
 //     and the stack as its body (the traceback, in eventlet); otherwise
 //     an empty 500. The panic is logged either way. If the response had

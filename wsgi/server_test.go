@@ -378,8 +378,18 @@ func TestKeepAliveOption(t *testing.T) {
 // steady upload is not (the timeout is per socket operation, as in
 // eventlet, not for the whole request).
 func TestClientSocketTimeout(t *testing.T) {
-	var bodyErr atomic.Value
+	var bodyErr, writeErr atomic.Value
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/big" {
+			chunk := make([]byte, 64<<10)
+			for i := 0; i < 4096; i++ { // 256 MB, far more than socket buffers hold
+				if _, err := w.Write(chunk); err != nil {
+					writeErr.Store(err.Error())
+					return
+				}
+			}
+			return
+		}
 		n, err := io.Copy(io.Discard, r.Body)
 		if err != nil {
 			bodyErr.Store(err.Error())
@@ -439,6 +449,19 @@ func TestClientSocketTimeout(t *testing.T) {
 		waitFor(t, "the handler to see the timeout", func() bool { return bodyErr.Load() != nil })
 		if e := bodyErr.Load().(string); !strings.Contains(e, "timeout") {
 			t.Fatalf("body read error %q", e)
+		}
+	})
+	t.Run("response never read", func(t *testing.T) {
+		t.Parallel()
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		io.WriteString(c, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+		waitFor(t, "the response write to time out", func() bool { return writeErr.Load() != nil })
+		if e := writeErr.Load().(string); !strings.Contains(e, "timeout") {
+			t.Fatalf("write error %q", e)
 		}
 	})
 	t.Run("slow steady upload", func(t *testing.T) {
