@@ -19,7 +19,6 @@ import (
 // writes, Connection: close while draining, panics as 500, and the
 // access log line.
 func (g *generation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	start := time.Now()
 	if rej := g.checkLimits(r); rej != nil {
 		rej.write(w)
 		return
@@ -36,6 +35,9 @@ func (g *generation) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer func() { <-g.sem }()
 
+	// wall_seconds starts here, with the application, as in eventlet
+	// (whose pool wait happens before the request is read).
+	start := time.Now()
 	rec := recorderPool.Get().(*recorder)
 	*rec = recorder{w: w, g: g, status: http.StatusOK}
 	if g.st.timeout > 0 {
