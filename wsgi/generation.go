@@ -233,12 +233,14 @@ func (g *generation) drain(ctx context.Context) error {
 		if n == 0 {
 			// Also wait for the connections the application hijacked:
 			// the view counts every connection it accepted until closed.
+			var err error
 			if w, ok := g.view.(interface{ Wait(context.Context) error }); ok {
-				if err := w.Wait(ctx); err != nil {
-					return err
-				}
+				err = w.Wait(ctx)
 			}
-			return nil
+			// Nothing is left that a client could still be using: only
+			// now may net/http's own shutdown run.
+			g.srv.Close()
+			return err
 		}
 		if next.IsZero() {
 			timer.Stop()
@@ -248,6 +250,7 @@ func (g *generation) drain(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			g.closeAll()
+			g.srv.Close()
 			return ctx.Err()
 		case <-g.changed:
 		case <-timer.C:
