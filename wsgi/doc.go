@@ -62,7 +62,9 @@
 //   - wsgi_log_format: the access log line, a Python %-format over
 //     client_ip, client_port, date_time, request_line, status_code,
 //     body_length and wall_seconds, written at INFO to the server's
-//     slog.Logger with logger=goslo.wsgi. As in eventlet, client_ip is
+//     slog.Logger with logger=goslo.wsgi (under goslo's log package that
+//     is the goslo.wsgi logger, so default_log_levels = goslo.wsgi=WARN
+//     turns the access log off, at no cost). As in eventlet, client_ip is
 //     prefixed with X-Forwarded-For. The format is checked when a
 //     generation starts (an unknown key, or %d of request_line, is an
 //     error there, not on every request).
