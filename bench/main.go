@@ -1,0 +1,223 @@
+// Command bench measures goslo's example service side by side with the
+// Python anchor (../shared/reference/pyref: real oslo.service, PasteDeploy
+// and oslo.middleware on eventlet) and with the same handlers on bare
+// net/http, in one run on one machine, and prints a table of figures and
+// ratios.
+//
+//	go run ./bench -pyref ../shared/reference/pyref
+//
+// For each target and each worker count it measures exec to the first 200,
+// idle RSS per process, then runs wrk (-t2 -c50 by default) on GET / and
+// on a list of ten items, and reports requests/s, p50/p99, server CPU time
+// per request (the load generator shares the cores, so this is the
+// figure to compare with the bare ceiling) and RSS under load. Every
+// server listens on 127.0.0.1 only and is stopped at the end.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type options struct {
+	pyref       string
+	duration    time.Duration
+	connections int
+	threads     int
+	workers     []int
+	out         io.Writer
+}
+
+func main() {
+	var o options
+	var workers string
+	flag.StringVar(&o.pyref, "pyref", "", "path of reference/pyref (the Python anchor); empty: skip it")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "wrk duration per measurement")
+	flag.IntVar(&o.connections, "c", 50, "wrk connections")
+	flag.IntVar(&o.threads, "t", 2, "wrk threads")
+	flag.StringVar(&workers, "workers", "1,2", "worker counts to measure")
+	flag.Parse()
+	for _, w := range strings.Split(workers, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(w))
+		if err != nil || n < 1 {
+			fmt.Fprintf(os.Stderr, "bench: bad -workers %q\n", workers)
+			os.Exit(2)
+		}
+		o.workers = append(o.workers, n)
+	}
+	o.out = os.Stdout
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+// row is one target at one worker count.
+type row struct {
+	target     string
+	workers    int
+	startup    time.Duration
+	rssIdle    []int // kB per process
+	rssLoad    []int
+	root, list wrkResult
+	cpuRoot    float64 // server CPU µs per request
+	cpuList    float64
+	err        error
+}
+
+func run(ctx context.Context, o options) error {
+	targets, cleanup, err := buildTargets(ctx, o)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	if len(targets) == 0 {
+		return fmt.Errorf("nothing to measure")
+	}
+	dir, err := os.MkdirTemp("", "goslo-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	var rows []row
+	for _, w := range o.workers {
+		for _, t := range targets {
+			fmt.Fprintf(os.Stderr, "bench: %s with %d workers...\n", t.name, w)
+			rows = append(rows, measure(ctx, o, t, w, dir))
+		}
+	}
+	report(o.out, o, rows)
+	return nil
+}
+
+func measure(ctx context.Context, o options, t target, workers int, dir string) row {
+	r := row{target: t.name, workers: workers}
+	port, err := freePort()
+	if err != nil {
+		r.err = err
+		return r
+	}
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	t0 := time.Now()
+	cmd, err := t.start(ctx, workers, port, dir)
+	if err != nil {
+		r.err = err
+		return r
+	}
+	defer stop(cmd)
+	if err := firstOK(ctx, base+t.paths["root"], 60*time.Second); err != nil {
+		r.err = err
+		return r
+	}
+	r.startup = time.Since(t0)
+	// Let every worker come up and settle before measuring idle memory.
+	waitTree(cmd.Process.Pid, workers, 30*time.Second)
+	time.Sleep(2 * time.Second)
+	for _, pid := range tree(cmd.Process.Pid) {
+		r.rssIdle = append(r.rssIdle, rssKB(pid))
+	}
+	load := func(path string, res *wrkResult, cpu *float64) {
+		pids := tree(cmd.Process.Pid)
+		c0 := cpuTicks(pids)
+		got, err := runWrk(ctx, base+path, o.duration, o.connections, o.threads)
+		if err != nil {
+			r.err = err
+			return
+		}
+		*res = got
+		if got.Requests > 0 {
+			*cpu = float64(cpuTicks(pids)-c0) / ticksPerSecond * 1e6 / float64(got.Requests)
+		}
+	}
+	load(t.paths["root"], &r.root, &r.cpuRoot)
+	load(t.paths["list10"], &r.list, &r.cpuList)
+	for _, pid := range tree(cmd.Process.Pid) {
+		r.rssLoad = append(r.rssLoad, rssKB(pid))
+	}
+	return r
+}
+
+// waitTree waits until the process has n children (workers) when n > 1.
+func waitTree(pid, n int, within time.Duration) {
+	if n <= 1 {
+		return
+	}
+	deadline := time.Now().Add(within)
+	for len(tree(pid)) < n+1 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func report(w io.Writer, o options, rows []row) {
+	fmt.Fprintf(w, "# goslo side-by-side benchmark\n\n")
+	fmt.Fprintf(w, "Machine: %d cores (runtime.NumCPU), %s; wrk -t%d -c%d -d%s on 127.0.0.1; the load generator shares the cores.\n\n",
+		runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, o.threads, o.connections, o.duration)
+	fmt.Fprintln(w, "| target | workers | start-up to first 200 | RSS/process idle (MiB) | RSS/process loaded (MiB) | GET / req/s | p50 | p99 | CPU µs/req | list of 10 req/s | p50 | p99 | CPU µs/req | errors |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, r := range rows {
+		if r.err != nil {
+			fmt.Fprintf(w, "| %s | %d | error: %s |\n", r.target, r.workers, strings.ReplaceAll(r.err.Error(), "\n", " "))
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.0f | %s | %s | %.0f | %.0f | %s | %s | %.0f | %d |\n",
+			r.target, r.workers, r.startup.Round(time.Millisecond), mib(r.rssIdle), mib(r.rssLoad),
+			r.root.ReqPerSec, r.root.P50, r.root.P99, r.cpuRoot,
+			r.list.ReqPerSec, r.list.P50, r.list.P99, r.cpuList,
+			r.root.Non2xx+r.root.SocketErrors+r.list.Non2xx+r.list.SocketErrors)
+	}
+	// Ratios against every other target, per worker count.
+	fmt.Fprintf(w, "\n## Ratios (first target over the others, same worker count)\n\n")
+	byW := map[int][]row{}
+	for _, r := range rows {
+		byW[r.workers] = append(byW[r.workers], r)
+	}
+	var ws []int
+	for k := range byW {
+		ws = append(ws, k)
+	}
+	sort.Ints(ws)
+	fmt.Fprintln(w, "| workers | vs | GET / req/s | list req/s | GET / CPU/req | list CPU/req | start-up |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	for _, k := range ws {
+		rs := byW[k]
+		a := rs[0]
+		for _, b := range rs[1:] {
+			if a.err != nil || b.err != nil {
+				continue
+			}
+			fmt.Fprintf(w, "| %d | %s / %s | %.2f× | %.2f× | %.2f× less | %.2f× less | %.1f× faster |\n", k, a.target, b.target,
+				ratio(a.root.ReqPerSec, b.root.ReqPerSec), ratio(a.list.ReqPerSec, b.list.ReqPerSec),
+				ratio(b.cpuRoot, a.cpuRoot), ratio(b.cpuList, a.cpuList), ratio(float64(b.startup), float64(a.startup)))
+		}
+	}
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func mib(kb []int) string {
+	if len(kb) == 0 {
+		return "-"
+	}
+	parts := make([]string, len(kb))
+	for i, k := range kb {
+		parts[i] = fmt.Sprintf("%.1f", float64(k)/1024)
+	}
+	return strings.Join(parts, " / ")
+}

@@ -1,0 +1,609 @@
+package objects
+
+import (
+	"math"
+	"math/bits"
+	"slices"
+)
+
+// The fast path of FromJSON. It reads the usual primitives (plain keys, no
+// duplicate keys, values of the field's own JSON type) straight into an
+// object, without building the JSON tree first. Whenever it meets anything
+// else (an error included) it gives up and FromJSON starts again on the
+// reference path, parseJSON then load, which implements oslo's rules in
+// full; so the fast path only has to be right on what it accepts, and
+// errors always come from the reference path.
+
+// fastLoad reads a whole primitive; ok is false when the reference path
+// must decide.
+func (r *Registry) fastLoad(data []byte) (*Object, bool) {
+	p := parsers.Get().(*jsonParser)
+	defer func() {
+		*p = jsonParser{stack: p.stack[:0]}
+		parsers.Put(p)
+	}()
+	p.s = string(data)
+	p.skipSpace()
+	o, ok := p.fastObject(r, 0)
+	if !ok {
+		return nil, false
+	}
+	p.skipSpace()
+	return o, p.pos == len(p.s)
+}
+
+// eachMember calls f for each member of the object at p.pos, with p.pos at
+// the start of the value, which f must read or skip. It leaves p.pos after
+// the object.
+func (p *jsonParser) eachMember(f func(key string) bool) bool {
+	s := p.s
+	if p.pos >= len(s) || s[p.pos] != '{' {
+		return false
+	}
+	p.depth++
+	if p.depth > maxDepth {
+		return false
+	}
+	p.pos++
+	p.skipSpace()
+	if p.pos < len(s) && s[p.pos] == '}' {
+		p.pos++
+		p.depth--
+		return true
+	}
+	for {
+		p.skipSpace()
+		k, ok := p.anyString()
+		if !ok {
+			return false
+		}
+		p.skipSpace()
+		if p.pos >= len(s) || s[p.pos] != ':' {
+			return false
+		}
+		p.pos++
+		p.skipSpace()
+		if !f(k) {
+			return false
+		}
+		p.skipSpace()
+		if p.pos >= len(s) {
+			return false
+		}
+		switch s[p.pos] {
+		case ',':
+			p.pos++
+			continue
+		case '}':
+			p.pos++
+			p.depth--
+			return true
+		}
+		return false
+	}
+}
+
+// skip moves over one value, checking its syntax, without building it.
+func (p *jsonParser) skip() bool {
+	if p.pos >= len(p.s) {
+		return false
+	}
+	switch c := p.s[p.pos]; {
+	case c == '"':
+		i := p.pos + 1
+		for i < len(p.s) {
+			switch b := p.s[i]; {
+			case b == '"':
+				p.pos = i + 1
+				return true
+			case b == '\\' || b < 0x20:
+				_, err := p.str()
+				return err == nil
+			}
+			i++
+		}
+		return false
+	case c == '-' || isDigit(c):
+		if p.literal("-Infinity") {
+			return true
+		}
+		var v pval
+		return p.number(&v) == nil
+	case c == '{':
+		return p.eachMember(func(string) bool { return p.skip() })
+	case c == '[':
+		p.depth++
+		if p.depth > maxDepth {
+			return false
+		}
+		ok := p.elements(p.skip)
+		p.depth--
+		return ok
+	}
+	return p.literal("true") || p.literal("false") || p.literal("null") ||
+		p.literal("NaN") || p.literal("Infinity")
+}
+
+// plainString reads a string without escapes and returns it without
+// copying.
+func (p *jsonParser) plainString() (string, bool) {
+	s := p.s
+	if p.pos >= len(s) || s[p.pos] != '"' {
+		return "", false
+	}
+	i := stringSpecial(s, p.pos+1)
+	if i >= len(s) || s[i] != '"' {
+		return "", false
+	}
+	v := s[p.pos+1 : i]
+	p.pos = i + 1
+	return v, true
+}
+
+// stringSpecial returns the index of the first byte at or after i that
+// ends or escapes a JSON string ('"', '\\', a control character), or
+// len(s). It looks at eight bytes at a time.
+func stringSpecial(s string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		q := w ^ ('"' * ones)
+		bs := w ^ ('\\' * ones)
+		m := ((w - 0x20*ones) &^ w) | ((q - ones) &^ q) | ((bs - ones) &^ bs)
+		if m&highs != 0 {
+			return i + bits.TrailingZeros64(m&highs)/8
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' || c < 0x20 {
+			return i
+		}
+	}
+	return i
+}
+
+// anyString reads a string, decoding escapes.
+func (p *jsonParser) anyString() (string, bool) {
+	if v, ok := p.plainString(); ok {
+		return v, true
+	}
+	if p.pos >= len(p.s) || p.s[p.pos] != '"' {
+		return "", false
+	}
+	v, err := p.str()
+	return v, err == nil
+}
+
+// fastObject reads the primitive of an object at p.pos. The data is read
+// in place when the name, namespace and version come before it (as oslo
+// and goslo write them), else on a second visit.
+func (p *jsonParser) fastObject(r *Registry, depth int) (*Object, bool) {
+	if depth > maxDepth {
+		return nil, false
+	}
+	var ns, name, version string
+	var seen [5]bool // namespace, name, version, data, changes
+	data, changes := -1, -1
+	var o *Object
+	str := func(i int, dst *string) bool {
+		if seen[i] {
+			return false // a repeated key: the reference path decides
+		}
+		seen[i] = true
+		var ok bool
+		*dst, ok = p.plainString()
+		return ok
+	}
+	ok := p.eachMember(func(k string) bool {
+		switch k {
+		case r.keyNamespace:
+			return str(0, &ns)
+		case r.keyName:
+			return str(1, &name)
+		case r.keyVersion:
+			return str(2, &version)
+		case r.keyData:
+			if seen[3] {
+				return false
+			}
+			seen[3] = true
+			if seen[0] && seen[1] && seen[2] {
+				var ok bool
+				if o, ok = newFast(r, ns, name, version); !ok {
+					return false
+				}
+				return p.fastData(o, depth)
+			}
+			data = p.pos
+		case r.keyChanges:
+			if seen[4] {
+				return false
+			}
+			seen[4] = true
+			changes = p.pos
+		}
+		return p.skip()
+	})
+	if !ok || !seen[3] {
+		return nil, false
+	}
+	end := p.pos
+	if o == nil {
+		if o, ok = newFast(r, ns, name, version); !ok {
+			return nil, false
+		}
+		p.pos = data
+		if !p.fastData(o, depth) {
+			return nil, false
+		}
+	}
+	if changes >= 0 {
+		p.pos = changes
+		if !p.fastChanges(o) {
+			return nil, false
+		}
+	}
+	p.pos = end
+	return o, true
+}
+
+func newFast(r *Registry, ns, name, version string) (*Object, bool) {
+	if ns != r.namespace {
+		return nil, false
+	}
+	cls, err := r.Lookup(name, version)
+	if err != nil {
+		return nil, false
+	}
+	o := cls.New()
+	if version != cls.Version {
+		o.version = version
+		o.vt, o.verr = versionTuple(version)
+	}
+	return o, true
+}
+
+// fastData reads the data object into o's fields. A repeated key takes
+// its last value, as in Python.
+func (p *jsonParser) fastData(o *Object, depth int) bool {
+	cls := o.class
+	c := fieldCtx{reg: cls.reg, obj: cls.Name, depth: depth}
+	prev := -1
+	return p.eachMember(func(k string) bool {
+		i := cls.fieldAfter(k, prev)
+		if i < 0 {
+			return p.skip()
+		}
+		prev = i
+		c.attr = k
+		if p.literal("null") {
+			v, err := o.null(i, o.ctx(k))
+			if err != nil {
+				return false
+			}
+			o.slots[i] = setSlot(v)
+			return true
+		}
+		var ok bool
+		if o.slots[i], ok = p.fastSlot(cls.Fields[i].Type, &c); !ok {
+			return false
+		}
+		return true
+	})
+}
+
+// fastSlot reads a non-null field value, strings and numbers unboxed.
+func (p *jsonParser) fastSlot(t Type, c *fieldCtx) (slot, bool) {
+	switch t := t.(type) {
+	case stringType, uuidType, enumType:
+		v, ok := p.fastString(t)
+		return slot{s: v, kind: inString, set: true}, ok
+	case integerType:
+		n, ok := p.fastInt(t)
+		return slot{n: uint64(n), kind: inInt, set: true}, ok
+	}
+	v, ok := p.fastValue(t, c)
+	return setSlot(v), ok
+}
+
+// fastChanges reads a changes list of plain strings.
+func (p *jsonParser) fastChanges(o *Object) bool {
+	s := p.s
+	if p.pos >= len(s) || s[p.pos] != '[' {
+		return false
+	}
+	p.pos++
+	p.skipSpace()
+	if p.pos < len(s) && s[p.pos] == ']' {
+		return true
+	}
+	for {
+		p.skipSpace()
+		k, ok := p.plainString()
+		if !ok {
+			return false
+		}
+		if i := o.class.field(k); i >= 0 {
+			o.slots[i].changed = true
+		}
+		p.skipSpace()
+		if p.pos >= len(s) {
+			return false
+		}
+		switch s[p.pos] {
+		case ',':
+			p.pos++
+			continue
+		case ']':
+			return true
+		}
+		return false
+	}
+}
+
+// fastValue reads a non-null value of type t at p.pos.
+func (p *jsonParser) fastValue(t Type, c *fieldCtx) (any, bool) {
+	s := p.s
+	if p.pos >= len(s) {
+		return nil, false
+	}
+	ch := s[p.pos]
+	switch t := t.(type) {
+	case nullableType:
+		if p.literal("null") {
+			return nil, true
+		}
+		return p.fastValue(t.inner, c)
+	case stringType, uuidType:
+		return p.anyString()
+	case enumType:
+		v, ok := p.anyString()
+		if !ok {
+			return nil, false
+		}
+		for _, x := range t.values {
+			if x == v {
+				return v, true
+			}
+		}
+		return nil, false
+	case integerType:
+		return p.fastInt(t)
+	case floatType:
+		if ch != '-' && !isDigit(ch) {
+			return nil, false
+		}
+		var v pval
+		if p.number(&v) != nil {
+			return nil, false
+		}
+		f, err := pvalToFloat(&v)
+		if err != nil || math.IsInf(f, 0) || (t.nonNegative && f < 0) {
+			return nil, false
+		}
+		return f, true
+	case booleanType:
+		if t.flexible {
+			return nil, false
+		}
+		switch {
+		case p.literal("true"):
+			return true, true
+		case p.literal("false"):
+			return false, true
+		}
+		return nil, false
+	case dateTimeType:
+		v, ok := p.plainString()
+		if !ok {
+			return nil, false
+		}
+		tm, err := parseISOTime(v)
+		return tm, err == nil
+	case ipType:
+		v, ok := p.plainString()
+		if !ok {
+			return nil, false
+		}
+		a, err := parseIPString(v)
+		if err != nil {
+			return nil, false
+		}
+		av, err := t.check(c, nil, a, nil)
+		return av, err == nil
+	case listType:
+		return p.fastList(t, c)
+	case dictType:
+		return p.fastDict(t, c)
+	case setType:
+		return p.fastSet(t, c)
+	case objectType:
+		if ch != '{' {
+			return nil, false
+		}
+		o, ok := p.fastObject(c.reg, c.depth+1)
+		if !ok || o.class.Name != t.name {
+			return nil, false
+		}
+		return o, true
+	}
+	return nil, false
+}
+
+// elements calls f at the start of each element of the array at p.pos.
+func (p *jsonParser) elements(f func() bool) bool {
+	s := p.s
+	if p.pos >= len(s) || s[p.pos] != '[' {
+		return false
+	}
+	p.pos++
+	p.skipSpace()
+	if p.pos < len(s) && s[p.pos] == ']' {
+		p.pos++
+		return true
+	}
+	for {
+		p.skipSpace()
+		if p.pos >= len(s) || !f() {
+			return false
+		}
+		p.skipSpace()
+		if p.pos >= len(s) {
+			return false
+		}
+		switch s[p.pos] {
+		case ',':
+			p.pos++
+			continue
+		case ']':
+			p.pos++
+			return true
+		}
+		return false
+	}
+}
+
+func (p *jsonParser) fastElem(t Type, c *fieldCtx) (any, bool) {
+	if p.literal("null") {
+		return nil, isNullable(t)
+	}
+	return p.fastValue(t, c)
+}
+
+func (p *jsonParser) fastList(t listType, c *fieldCtx) (any, bool) {
+	switch t.kind {
+	case ekString:
+		out := make([]string, 0, 4)
+		ok := p.elements(func() bool {
+			v, ok := p.fastString(t.elem)
+			out = append(out, v)
+			return ok
+		})
+		return out, ok
+	case ekInt:
+		out := make([]int64, 0, 4)
+		ok := p.elements(func() bool {
+			n, ok := p.fastInt(t.elem.(integerType))
+			out = append(out, n)
+			return ok
+		})
+		return out, ok
+	case ekObject:
+		out := make([]*Object, 0, 4)
+		ok := p.elements(func() bool {
+			v, ok := p.fastValue(t.elem, c)
+			if ok {
+				out = append(out, v.(*Object))
+			}
+			return ok
+		})
+		return out, ok
+	case ekAny:
+		out := make([]any, 0, 4)
+		ok := p.elements(func() bool {
+			v, ok := p.fastElem(t.elem, c)
+			out = append(out, v)
+			return ok
+		})
+		return out, ok
+	}
+	return nil, false
+}
+
+// fastString reads a string for a String, UUID or Enum.
+func (p *jsonParser) fastString(t Type) (string, bool) {
+	v, ok := p.anyString()
+	if !ok {
+		return "", false
+	}
+	if e, isEnum := t.(enumType); isEnum {
+		return v, slices.Contains(e.values, v)
+	}
+	_, isMAC := t.(macType)
+	return v, !isMAC
+}
+
+// fastInt reads an integer literal for an Integer.
+func (p *jsonParser) fastInt(t integerType) (int64, bool) {
+	if p.pos >= len(p.s) || (p.s[p.pos] != '-' && !isDigit(p.s[p.pos])) {
+		return 0, false
+	}
+	var v pval
+	if p.number(&v) != nil || v.kind != pInt || (t.nonNegative && v.i < 0) {
+		return 0, false
+	}
+	return v.i, true
+}
+
+func (p *jsonParser) fastDict(t dictType, c *fieldCtx) (any, bool) {
+	switch t.kind {
+	case ekString:
+		out := map[string]string{}
+		ok := p.eachMember(func(k string) bool {
+			v, ok := p.fastString(t.elem)
+			out[k] = v
+			return ok
+		})
+		return out, ok
+	case ekAny:
+		out := map[string]any{}
+		ok := p.eachMember(func(k string) bool {
+			v, ok := p.fastElem(t.elem, c)
+			out[k] = v
+			return ok
+		})
+		return out, ok
+	}
+	return nil, false
+}
+
+// fastSet reads a set of integers given as integer literals, or of
+// strings given as strings (no mixed kinds: there Python's merging of
+// equal raw values matters).
+func (p *jsonParser) fastSet(t setType, c *fieldCtx) (any, bool) {
+	switch e := t.elem.(type) {
+	case integerType:
+		if !e.nonNegative {
+			return p.fastIntSet()
+		}
+	case stringType, uuidType, enumType:
+		var out []string
+		ok := p.elements(func() bool {
+			if p.s[p.pos] != '"' {
+				return false
+			}
+			v, ok := p.fastString(t.elem)
+			out = append(out, v)
+			return ok
+		})
+		if !ok {
+			return nil, false
+		}
+		slices.Sort(out)
+		return append([]string{}, slices.Compact(out)...), true
+	}
+	return nil, false
+}
+
+// fastIntSet reads a set of integers given as integer literals.
+func (p *jsonParser) fastIntSet() (any, bool) {
+	var buf [16]int64
+	ints := buf[:0]
+	ok := p.elements(func() bool {
+		if ch := p.s[p.pos]; ch != '-' && !isDigit(ch) {
+			return false
+		}
+		var v pval
+		if p.number(&v) != nil || v.kind != pInt {
+			return false
+		}
+		ints = append(ints, v.i)
+		return true
+	})
+	if !ok {
+		return nil, false
+	}
+	slices.Sort(ints)
+	return append([]int64{}, slices.Compact(ints)...), true
+}

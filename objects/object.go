@@ -1,0 +1,594 @@
+package objects
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"math"
+	"net/netip"
+	"reflect"
+	"slices"
+	"time"
+)
+
+// Object is one versioned object: its class, its version and the values of
+// its fields, each set or not, with the set of fields changed since the
+// last ResetChanges. An Object is not safe for concurrent use.
+type Object struct {
+	class   *Class
+	version string
+	vt      []int64 // version as a tuple; nil with verr set when it is not one
+	verr    error
+	slots   []slot
+}
+
+// slot holds one field. Strings and numbers are kept unboxed (in s or n)
+// so that reading an object does not allocate for each of them.
+type slot struct {
+	v       any      // the value, when kind is inAny
+	s       string   // kind inString
+	n       uint64   // kind inInt (an int64) or inFloat (float64 bits)
+	kind    slotKind //
+	set     bool
+	changed bool
+}
+
+type slotKind uint8
+
+const (
+	inAny slotKind = iota
+	inString
+	inInt
+	inFloat
+)
+
+// value returns the slot's value in its natural form.
+func (s *slot) value() any {
+	switch s.kind {
+	case inString:
+		return s.s
+	case inInt:
+		return int64(s.n)
+	case inFloat:
+		return math.Float64frombits(s.n)
+	}
+	return s.v
+}
+
+// isNil reports a None value.
+func (s *slot) isNil() bool { return s.kind == inAny && s.v == nil }
+
+// setSlot returns a set slot holding v.
+func setSlot(v any) slot {
+	switch x := v.(type) {
+	case string:
+		return slot{s: x, kind: inString, set: true}
+	case int64:
+		return slot{n: uint64(x), kind: inInt, set: true}
+	case float64:
+		return slot{n: math.Float64bits(x), kind: inFloat, set: true}
+	}
+	return slot{v: v, set: true}
+}
+
+// New returns an object of class c at the class version with no field set
+// (a list class starts with an empty, unchanged "objects" list). c must be
+// registered.
+func (c *Class) New() *Object {
+	o := allocObject(len(c.Fields))
+	o.class, o.version, o.vt = c, c.Version, c.vt
+	if c.List {
+		o.slots[c.isObjects] = slot{v: []*Object{}, set: true}
+	}
+	return o
+}
+
+// allocObject allocates an object and its n slots together.
+func allocObject(n int) *Object {
+	switch {
+	case n <= 4:
+		x := new(struct {
+			o Object
+			s [4]slot
+		})
+		x.o.slots = x.s[:n]
+		return &x.o
+	case n <= 8:
+		x := new(struct {
+			o Object
+			s [8]slot
+		})
+		x.o.slots = x.s[:n]
+		return &x.o
+	case n <= 16:
+		x := new(struct {
+			o Object
+			s [16]slot
+		})
+		x.o.slots = x.s[:n]
+		return &x.o
+	case n <= 32:
+		x := new(struct {
+			o Object
+			s [32]slot
+		})
+		x.o.slots = x.s[:n]
+		return &x.o
+	}
+	return &Object{slots: make([]slot, n)}
+}
+
+// NewWith returns a new object with the given fields set (and marked
+// changed), as oslo's Flavor(id=1, name="m1"). Fields are set in
+// declaration order, so the first bad value in that order is reported.
+func (c *Class) NewWith(values map[string]any) (*Object, error) {
+	o := c.New()
+	return o, o.Update(values)
+}
+
+// Class returns the object's class.
+func (o *Object) Class() *Class { return o.class }
+
+// Name returns the object type, e.g. "Server".
+func (o *Object) Name() string { return o.class.Name }
+
+// Version returns the object's version: the class version for a new
+// object, the version of the primitive for a loaded one (a "1.0" Server
+// primitive loaded by the 1.3 class stays "1.0").
+func (o *Object) Version() string { return o.version }
+
+func (o *Object) ctx(attr string) *fieldCtx {
+	return &fieldCtx{reg: o.class.reg, obj: o.class.Name, attr: attr}
+}
+
+func (o *Object) index(name string) (int, error) {
+	i := o.class.field(name)
+	if i < 0 {
+		return -1, &FieldError{Object: o.class.Name, Field: name, Err: ErrUnknownField}
+	}
+	return i, nil
+}
+
+// IsSet reports whether a field has a value (obj_attr_is_set); false for
+// a name the class does not declare.
+func (o *Object) IsSet(name string) bool {
+	i := o.class.field(name)
+	return i >= 0 && o.slots[i].set
+}
+
+// Get returns a field's value in its natural Go form (see Type); nil for a
+// nullable field set to None. An unset field gives a FieldError wrapping
+// ErrNotSet; Load also tries the LoadAttr hook.
+func (o *Object) Get(name string) (any, error) {
+	i, err := o.index(name)
+	if err != nil {
+		return nil, err
+	}
+	if !o.slots[i].set {
+		return nil, &FieldError{Object: o.class.Name, Field: name, Err: ErrNotSet}
+	}
+	return o.slots[i].value(), nil
+}
+
+// Load returns a field's value, calling the class's LoadAttr hook first
+// when the field is not set (oslo's lazy loading through obj_load_attr).
+func (o *Object) Load(ctx context.Context, name string) (any, error) {
+	i, err := o.index(name)
+	if err != nil {
+		return nil, err
+	}
+	if !o.slots[i].set {
+		if o.class.LoadAttr == nil {
+			return nil, &FieldError{Object: o.class.Name, Field: name, Err: fmt.Errorf("%w and the class has no LoadAttr", ErrNotSet)}
+		}
+		if err := o.class.LoadAttr(ctx, o, name); err != nil {
+			return nil, fmt.Errorf("objects: %s: load %s: %w", o.class.Name, name, err)
+		}
+	}
+	return o.Get(name)
+}
+
+// Get returns a field's value as a T, the field's natural Go type (string,
+// int64, float64, bool, time.Time, netip.Addr, netip.Prefix, *Object, a
+// typed slice or map for collections of those such as []string or
+// map[string]string, else []any and map[string]any; see Type). A nil
+// value (None) gives T's zero value.
+func Get[T any](o *Object, name string) (T, error) {
+	var zero T
+	i, err := o.index(name)
+	if err != nil {
+		return zero, err
+	}
+	s := &o.slots[i]
+	if !s.set {
+		return zero, &FieldError{Object: o.class.Name, Field: name, Err: ErrNotSet}
+	}
+	// Strings and numbers without boxing them.
+	switch p := any(&zero).(type) {
+	case *string:
+		if s.kind == inString {
+			*p = s.s
+			return zero, nil
+		}
+	case *int64:
+		if s.kind == inInt {
+			*p = int64(s.n)
+			return zero, nil
+		}
+	}
+	v := s.value()
+	if v == nil {
+		return zero, nil
+	}
+	t, ok := v.(T)
+	if !ok {
+		return zero, &FieldError{Object: o.class.Name, Field: name,
+			Err: fmt.Errorf("holds a %T, not a %T", v, zero)}
+	}
+	return t, nil
+}
+
+// Set assigns a field: the value is converted by the field's type (an
+// error names the object, the field and the value), and the field is
+// marked changed. nil sets None on a nullable field, or the default on a
+// field with one.
+func (o *Object) Set(name string, v any) error {
+	i, err := o.index(name)
+	if err != nil {
+		return err
+	}
+	f := &o.class.Fields[i]
+	var nv any
+	if v == nil || isNilObject(v) {
+		nv, err = o.null(i, o.ctx(name))
+	} else {
+		nv, err = f.Type.coerce(o.ctx(name), v)
+	}
+	if err != nil {
+		return err
+	}
+	s := &o.slots[i]
+	if f.ReadOnly && s.set {
+		if !naturalEqual(s.value(), nv) {
+			return &ReadOnlyFieldError{Object: o.class.Name, Field: name}
+		}
+		return nil
+	}
+	*s = setSlot(nv)
+	s.changed = true
+	return nil
+}
+
+// null is oslo's Field._null: the value a field takes for None.
+func (o *Object) null(i int, c *fieldCtx) (any, error) {
+	f := &o.class.Fields[i]
+	switch {
+	case f.Nullable:
+		return nil, nil
+	case f.Default != nil:
+		// Convert again: each use gets its own copy of a list or map.
+		return f.Type.coerce(c, f.Default)
+	}
+	return nil, c.cannotBeNone()
+}
+
+// Update sets several fields, in declaration order.
+func (o *Object) Update(values map[string]any) error {
+	for k := range values {
+		if _, err := o.index(k); err != nil {
+			return err
+		}
+	}
+	for _, f := range o.class.Fields {
+		if v, ok := values[f.Name]; ok {
+			if err := o.Set(f.Name, v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Unset removes a field's value (Python's del obj.field); it does not
+// change the changed set.
+func (o *Object) Unset(name string) error {
+	i, err := o.index(name)
+	if err != nil {
+		return err
+	}
+	if !o.slots[i].set {
+		return &FieldError{Object: o.class.Name, Field: name, Err: ErrNotSet}
+	}
+	o.slots[i] = slot{changed: o.slots[i].changed}
+	return nil
+}
+
+// SetDefaults sets the named fields, or all fields with a default, to
+// their default when they are not set (obj_set_defaults).
+func (o *Object) SetDefaults(names ...string) error {
+	if len(names) == 0 {
+		for _, f := range o.class.Fields {
+			if f.Default != nil {
+				names = append(names, f.Name)
+			}
+		}
+	}
+	for _, name := range names {
+		i, err := o.index(name)
+		if err != nil {
+			return err
+		}
+		f := &o.class.Fields[i]
+		if f.Default == nil {
+			return &ActionError{Object: o.class.Name, Action: "set_defaults", Reason: "no default set for field " + name}
+		}
+		if o.slots[i].set {
+			continue
+		}
+		var v any
+		if f.Default != Null {
+			v = f.Default
+		}
+		if err := o.Set(name, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isChanged reports obj_what_changed for one field: changed itself, or
+// (for an object field) holding an object with changes, or (the objects
+// of a list class) holding an element with changes.
+func (o *Object) isChanged(i, depth int) bool {
+	s := &o.slots[i]
+	if s.changed {
+		return true
+	}
+	if !s.set || depth > maxDepth {
+		return false
+	}
+	if o.class.List {
+		if i == o.class.isObjects {
+			objs, _ := s.v.([]*Object)
+			for _, e := range objs {
+				if e.hasChanges(depth + 1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if child, ok := s.v.(*Object); ok && child != nil {
+		return child.hasChanges(depth + 1)
+	}
+	return false
+}
+
+func (o *Object) hasChanges(depth int) bool {
+	for i := range o.slots {
+		if o.isChanged(i, depth) {
+			return true
+		}
+	}
+	return false
+}
+
+// Changed returns the names of the changed fields in declaration order
+// (obj_what_changed): fields set (or marked changed by a primitive) since
+// the last ResetChanges, and object fields whose object has changes.
+func (o *Object) Changed() []string {
+	var out []string
+	for i := range o.slots {
+		if o.isChanged(i, 0) {
+			out = append(out, o.class.Fields[i].Name)
+		}
+	}
+	return out
+}
+
+// Changes returns the changed fields that are set, with their values
+// (obj_get_changes).
+func (o *Object) Changes() map[string]any {
+	out := map[string]any{}
+	for i, s := range o.slots {
+		if s.set && o.isChanged(i, 0) {
+			out[o.class.Fields[i].Name] = s.value()
+		}
+	}
+	return out
+}
+
+// ResetChanges forgets that the named fields (all when none are named)
+// changed (obj_reset_changes). Nested objects keep their changes; see
+// ResetChangesRecursive.
+func (o *Object) ResetChanges(names ...string) {
+	if len(names) == 0 {
+		for i := range o.slots {
+			o.slots[i].changed = false
+		}
+		return
+	}
+	for _, n := range names {
+		if i := o.class.field(n); i >= 0 {
+			o.slots[i].changed = false
+		}
+	}
+}
+
+// ResetChangesRecursive is obj_reset_changes(recursive=True): it also
+// resets the objects held by the changed object fields among names (all
+// when none are named), and everything below them.
+func (o *Object) ResetChangesRecursive(names ...string) {
+	o.resetRecursive(names, 0)
+}
+
+func (o *Object) resetRecursive(names []string, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	for i, s := range o.slots {
+		if !s.set || s.isNil() || !o.isChanged(i, 0) {
+			continue
+		}
+		if len(names) > 0 && !slices.Contains(names, o.class.Fields[i].Name) {
+			continue
+		}
+		switch v := s.v.(type) {
+		case *Object:
+			v.resetRecursive(nil, depth+1)
+		case []*Object:
+			for _, e := range v {
+				e.resetRecursive(nil, depth+1)
+			}
+		}
+	}
+	o.ResetChanges(names...)
+}
+
+// Clone returns a deep copy (obj_clone): values are copied, nested objects
+// cloned, the changed set kept. As in oslo, the copy has the class
+// version, not a version the original was loaded at.
+func (o *Object) Clone() *Object {
+	return o.clone(0)
+}
+
+func (o *Object) clone(depth int) *Object {
+	n := o.class.New()
+	for i, s := range o.slots {
+		s.v = cloneValue(s.v, depth)
+		n.slots[i] = s
+	}
+	return n
+}
+
+func cloneValue(v any, depth int) any {
+	if depth > maxDepth {
+		return v
+	}
+	switch x := v.(type) {
+	case *Object:
+		if x == nil {
+			return x
+		}
+		return x.clone(depth + 1)
+	case []*Object:
+		out := make([]*Object, len(x))
+		for i, e := range x {
+			out[i] = e.clone(depth + 1)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = cloneValue(e, depth+1)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = cloneValue(e, depth+1)
+		}
+		return out
+	case []string:
+		return slices.Clone(x)
+	case []int64:
+		return slices.Clone(x)
+	case []float64:
+		return slices.Clone(x)
+	case []bool:
+		return slices.Clone(x)
+	case map[string]string:
+		return maps.Clone(x)
+	case map[string]int64:
+		return maps.Clone(x)
+	case map[string]float64:
+		return maps.Clone(x)
+	case map[string]bool:
+		return maps.Clone(x)
+	}
+	return v
+}
+
+// Equal reports whether two objects have the same primitive (what oslo's
+// ComparableVersionedObject compares): name, version, set fields and
+// their values, and changes.
+func (o *Object) Equal(other *Object) bool {
+	if o == nil || other == nil {
+		return o == other
+	}
+	a, err1 := o.ToPrimitive("")
+	b, err2 := other.ToPrimitive("")
+	return err1 == nil && err2 == nil && primitiveEqual(a, b)
+}
+
+func primitiveEqual(a, b any) bool {
+	switch x := a.(type) {
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		return ok && maps.EqualFunc(x, y, primitiveEqual)
+	case []any:
+		y, ok := b.([]any)
+		return ok && slices.EqualFunc(x, y, primitiveEqual)
+	}
+	return a == b
+}
+
+// naturalEqual compares two field values as Python's == does for them.
+func naturalEqual(a, b any) bool {
+	switch x := a.(type) {
+	case time.Time:
+		y, ok := b.(time.Time)
+		return ok && x.Equal(y)
+	case []any:
+		y, ok := b.([]any)
+		return ok && slices.EqualFunc(x, y, naturalEqual)
+	case []*Object:
+		y, ok := b.([]*Object)
+		return ok && slices.Equal(x, y)
+	case []string:
+		y, ok := b.([]string)
+		return ok && slices.Equal(x, y)
+	case []int64:
+		y, ok := b.([]int64)
+		return ok && slices.Equal(x, y)
+	case map[string]string:
+		y, ok := b.(map[string]string)
+		return ok && maps.Equal(x, y)
+	case map[string]any:
+		y, ok := b.(map[string]any)
+		return ok && maps.EqualFunc(x, y, naturalEqual)
+	case netip.Prefix, netip.Addr, string, int64, float64, bool, nil, *Object:
+		return a == b
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+// String describes the object in the manner of oslo's repr, fields by
+// name: Server(id=1,name='web',...), with <?> for unset fields.
+func (o *Object) String() string {
+	b := []byte(o.class.Name + "(")
+	for j, i := range o.class.byName {
+		if j > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, o.class.Fields[i].Name...)
+		b = append(b, '=')
+		s := o.slots[i]
+		switch {
+		case !s.set:
+			b = append(b, "<?>"...)
+		case s.isNil():
+			b = append(b, "None"...)
+		default:
+			switch v := s.value().(type) {
+			case *Object:
+				b = append(b, v.class.Name...)
+			case time.Time:
+				b = appendISOTime(b, v)
+			default:
+				b = append(b, pyRepr(v)...)
+			}
+		}
+	}
+	return string(append(b, ')'))
+}
