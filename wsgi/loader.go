@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/goslo/goslo/config"
+	"github.com/goslo/goslo/paste"
 )
 
 // PasteFunc loads the application called name from a paste ini file, as
@@ -16,13 +17,10 @@ import (
 type PasteFunc func(file, name string) (http.Handler, error)
 
 // ErrAppNotFound is what a PasteFunc wraps when the file has no
-// application of that name (Paste's LookupError); the Loader then returns
-// a *PasteAppNotFoundError.
+// application of that name; the Loader then returns a
+// *PasteAppNotFoundError. (The paste package's ErrNoSection and
+// ErrNoFactory count too, as oslo counts Paste's LookupError.)
 var ErrAppNotFound = errors.New("no such application")
-
-// DefaultPaste is the PasteFunc NewLoader gives a Loader. It is set by the
-// paste integration; while it is nil a Loader needs its Paste field set.
-var DefaultPaste PasteFunc
 
 // ConfigNotFoundError is oslo's ConfigNotFound: api_paste_config names no
 // file that exists.
@@ -49,7 +47,10 @@ func (e *PasteAppNotFoundError) Unwrap() error { return e.Err }
 type Loader struct {
 	// ConfigPath is the paste file found, an absolute path.
 	ConfigPath string
-	// Paste loads an application from it; NewLoader sets DefaultPaste.
+	// Registry has the factories the file names (oslo.middleware's:
+	// middleware.Register); nil means paste.DefaultRegistry.
+	Registry *paste.Registry
+	// Paste, when set, loads instead of the registry.
 	Paste PasteFunc
 	// Log receives the loader's messages; nil: slog.Default().
 	Log *slog.Logger
@@ -77,7 +78,7 @@ func NewLoader(conf *config.Config) (*Loader, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wsgi: api_paste_config %s: %w", found, err)
 	}
-	return &Loader{ConfigPath: abs, Paste: DefaultPaste}, nil
+	return &Loader{ConfigPath: abs}, nil
 }
 
 func isFile(p string) bool {
@@ -94,13 +95,18 @@ func (l *Loader) log() *slog.Logger {
 
 // LoadApp loads the application called name from the paste file.
 func (l *Loader) LoadApp(name string) (http.Handler, error) {
-	if l.Paste == nil {
-		return nil, fmt.Errorf("wsgi: load app %q from %s: no paste loader (Loader.Paste is nil)", name, l.ConfigPath)
-	}
 	l.log().Debug(fmt.Sprintf("Loading app %s from %s", name, l.ConfigPath))
-	h, err := l.Paste(l.ConfigPath, name)
+	load := l.Paste
+	if load == nil {
+		reg := l.Registry
+		if reg == nil {
+			reg = paste.DefaultRegistry
+		}
+		load = func(file, name string) (http.Handler, error) { return reg.LoadApp(file, name) }
+	}
+	h, err := load(l.ConfigPath, name)
 	if err != nil {
-		if errors.Is(err, ErrAppNotFound) {
+		if errors.Is(err, ErrAppNotFound) || errors.Is(err, paste.ErrNoSection) || errors.Is(err, paste.ErrNoFactory) {
 			l.log().Error(fmt.Sprintf("Couldn't lookup app: %s", name), "err", err)
 			return nil, &PasteAppNotFoundError{Name: name, Path: l.ConfigPath, Err: err}
 		}

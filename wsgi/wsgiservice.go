@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/goslo/goslo/config"
+	"github.com/goslo/goslo/paste"
 )
 
 // EnabledSSLAPIs is nova's [DEFAULT] enabled_ssl_apis: the names of the
@@ -39,6 +40,9 @@ type ServiceOptions struct {
 	// DefaultPort is the default of NAME_listen_port (nova: 8774 for
 	// osapi_compute, 8775 for metadata); 0 picks a free port.
 	DefaultPort int
+	// Registry has the paste factories, for the Loader NewService makes
+	// when it is given none; nil means paste.DefaultRegistry.
+	Registry *paste.Registry
 	// MaxURLLen, Log and DrainIdle are passed to the Server.
 	MaxURLLen int
 	Log       *slog.Logger
@@ -105,6 +109,7 @@ func NewService(conf *config.Config, name string, loader AppLoader, o ServiceOpt
 		if o.Log != nil {
 			l.Log = o.Log
 		}
+		l.Registry = o.Registry
 		loader = l
 	}
 	app, err := loader.LoadApp(name)

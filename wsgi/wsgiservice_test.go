@@ -2,7 +2,9 @@ package wsgi
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"runtime"
@@ -11,6 +13,8 @@ import (
 	"testing"
 
 	"github.com/goslo/goslo/config"
+	"github.com/goslo/goslo/middleware"
+	"github.com/goslo/goslo/paste"
 	"github.com/goslo/goslo/service"
 )
 
@@ -96,28 +100,158 @@ func TestNewServiceRegistersByName(t *testing.T) {
 	}
 }
 
-// TestNewServiceLoadsFromPaste: without an AppLoader the application comes
-// from api_paste_config.
-func TestNewServiceLoadsFromPaste(t *testing.T) {
-	conf, _ := confWithFiles(t, map[string]string{"api.conf": "[DEFAULT]\nosapi_compute_listen = " + testHost() + "\n", "api-paste.ini": "[composite:osapi_compute]\n"},
-		"--config-file", "$DIR/api.conf")
-	old := DefaultPaste
-	defer func() { DefaultPaste = old }()
-	var loaded string
-	DefaultPaste = func(file, name string) (http.Handler, error) {
-		loaded = name + "@" + file
-		return http.HandlerFunc(hello), nil
+// novaPaste is a nova-shaped api-paste.ini: a urlmap of the versions
+// document and the v2.1 API, each a pipeline of oslo.middleware's filters
+// and stand-ins for nova's.
+const novaPaste = `[composite:osapi_compute]
+use = egg:Paste#urlmap
+/: oscomputeversions
+/v2.1: openstack_compute_api_v21
+
+[composite:openstack_compute_api_v21]
+use = call:nova.api.auth:pipeline_factory_v21
+keystone = cors http_proxy_to_wsgi compute_req_id faultwrap sizelimit authtoken keystonecontext osapi_compute_app_v21
+noauth2 = cors http_proxy_to_wsgi compute_req_id faultwrap sizelimit noauth2 osapi_compute_app_v21
+
+[filter:compute_req_id]
+paste.filter_factory = oslo_middleware:RequestId.factory
+
+[filter:faultwrap]
+paste.filter_factory = oslo_middleware:CatchErrors.factory
+
+[filter:noauth2]
+paste.filter_factory = nova.api.openstack.auth:NoAuthMiddleware.factory
+
+[filter:sizelimit]
+paste.filter_factory = oslo_middleware:RequestBodySizeLimiter.factory
+
+[filter:http_proxy_to_wsgi]
+paste.filter_factory = oslo_middleware.http_proxy_to_wsgi:HTTPProxyToWSGI.factory
+
+[filter:cors]
+paste.filter_factory = oslo_middleware.cors:filter_factory
+oslo_config_project = nova
+
+[app:osapi_compute_app_v21]
+paste.app_factory = nova.api.openstack.compute:APIRouterV21.factory
+
+[pipeline:oscomputeversions]
+pipeline = cors faultwrap http_proxy_to_wsgi oscomputeversionapp
+
+[app:oscomputeversionapp]
+paste.app_factory = nova.api.openstack.compute.versions:Versions.factory
+`
+
+// novaRegistry registers oslo.middleware's filters and Go stand-ins for
+// nova's factories.
+func novaRegistry(t *testing.T, conf *config.Config) *paste.Registry {
+	t.Helper()
+	reg := paste.NewRegistry()
+	if err := middleware.Register(reg, conf); err != nil {
+		t.Fatal(err)
 	}
-	svc, err := NewService(conf, "osapi_compute", nil, ServiceOptions{Log: discardLog()})
+	reg.Composite("call:nova.api.auth:pipeline_factory_v21", paste.PipelineFactory(func() string { return "noauth2" }))
+	reg.Middleware("nova.api.openstack.auth:NoAuthMiddleware.factory", func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Header.Get("X-Auth-Token") == "" {
+				http.Error(w, "no token", http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	reg.Handler("nova.api.openstack.compute:APIRouterV21.factory", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/servers":
+			b, _ := io.ReadAll(r.Body)
+			fmt.Fprintf(w, "servers %s %d", paste.ScriptName(r.Context()), len(b))
+		case "/boom":
+			panic("compute is broken")
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	reg.Handler("nova.api.openstack.compute.versions:Versions.factory", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"versions": [{"id": "v2.1", "href": "%s/v2.1/"}]}`, middleware.ApplicationURL(r))
+	}))
+	return reg
+}
+
+// TestServiceFromPasteEndToEnd: NewService finds api-paste.ini beside the
+// config file, loads the application of its name through paste with
+// oslo.middleware's filters, and serves it on a real socket; a restart
+// under keep-alive load through the whole pipeline loses nothing.
+func TestServiceFromPasteEndToEnd(t *testing.T) {
+	host := testHost()
+	conf, _ := confWithFiles(t, map[string]string{
+		"etc/nova/nova.conf": "[DEFAULT]\nosapi_compute_listen = " + host + "\n" +
+			"wsgi_log_format = %(status_code)s %(request_line)s\n" +
+			"[oslo_middleware]\nmax_request_body_size = 100\nenable_proxy_headers_parsing = true\n",
+		"etc/nova/api-paste.ini": novaPaste,
+	}, "--config-file", "$DIR/etc/nova/nova.conf")
+	logs := newCapture()
+	svc, err := NewService(conf, "osapi_compute", nil, ServiceOptions{Registry: novaRegistry(t, conf), Log: logs.logger()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer svc.Stop(context.Background())
-	if !strings.HasPrefix(loaded, "osapi_compute@/") || !strings.HasSuffix(loaded, "/api-paste.ini") || svc.App() == nil {
-		t.Fatalf("loaded %q", loaded)
+	if err := svc.Start(context.Background()); err != nil {
+		t.Fatal(err)
 	}
-	conf2 := loadConf(t, "[DEFAULT]\napi_paste_config = /no/such.ini\n")
-	if _, err := NewService(conf2, "osapi_compute", nil, ServiceOptions{Log: discardLog()}); err == nil || !strings.Contains(err.Error(), "Could not find config at /no/such.ini") {
+	t.Cleanup(func() {
+		if err := svc.Stop(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
+	addr := svc.Addr().String()
+	for _, tc := range []struct {
+		name, req, status, body string
+	}{
+		{"versions behind a proxy", "GET / HTTP/1.1\r\nHost: x\r\nX-Forwarded-Proto: https\r\nX-Forwarded-Host: api.example.com\r\nConnection: close\r\n\r\n",
+			"HTTP/1.1 200 OK", `"href": "https://api.example.com/v2.1/"`},
+		{"servers", "POST /v2.1/servers HTTP/1.1\r\nHost: x\r\nX-Auth-Token: t\r\nContent-Length: 5\r\nConnection: close\r\n\r\nabcde",
+			"HTTP/1.1 200 OK", "servers /v2.1 5"},
+		{"no token", "GET /v2.1/servers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "HTTP/1.1 401 Unauthorized", "no token"},
+		{"sizelimit", "POST /v2.1/servers HTTP/1.1\r\nHost: x\r\nX-Auth-Token: t\r\nContent-Length: 101\r\nConnection: close\r\n\r\n" + strings.Repeat("x", 101),
+			"HTTP/1.1 413 Request Entity Too Large", ""},
+		{"catch_errors", "GET /v2.1/boom HTTP/1.1\r\nHost: x\r\nX-Auth-Token: t\r\nConnection: close\r\n\r\n", "HTTP/1.1 500 Internal Server Error", ""},
+		{"header line too long", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", 20000) + "\r\n\r\n", "HTTP/1.0 400 Header Line Too Long", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := exchange(t, addr, tc.req)
+			if !strings.HasPrefix(out, tc.status) || !strings.Contains(out, tc.body) {
+				t.Fatalf("got %.300q", out)
+			}
+			if strings.HasPrefix(tc.status, "HTTP/1.1") && !strings.Contains(out, "X-Openstack-Request-Id: req-") && tc.name != "versions behind a proxy" {
+				t.Errorf("no request id: %.300q", out)
+			}
+		})
+	}
+	logs.wait(t, "the access line", func(r logRec) bool { return r.msg == "413 POST /v2.1/servers HTTP/1.1" })
+	if strings.Contains(svc.Name(), " ") || svc.App() == nil {
+		t.Fatal(svc.Name())
+	}
+
+	// A restart under keep-alive load, through the pipeline.
+	load := startLoadCheck(addr, 6, func(r result) bool { return r.status == 200 && strings.Contains(r.body, "v2.1") })
+	load.progress(t, 20)
+	before := load.dials()
+	if err := svc.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	load.reconnected(t, before)
+	load.progress(t, 20)
+	load.finish(t)
+
+	// A paste file without the application.
+	conf2, _ := confWithFiles(t, map[string]string{"api.conf": "[DEFAULT]\nmetadata_listen = " + testHost() + "\n", "api-paste.ini": novaPaste},
+		"--config-file", "$DIR/api.conf")
+	_, err = NewService(conf2, "metadata", nil, ServiceOptions{Registry: novaRegistry(t, conf2), Log: discardLog()})
+	var nf *PasteAppNotFoundError
+	if !errors.As(err, &nf) || !strings.Contains(err.Error(), "Could not load paste app 'metadata' from ") {
+		t.Fatalf("got %v", err)
+	}
+	conf3 := loadConf(t, "[DEFAULT]\napi_paste_config = /no/such.ini\n")
+	if _, err := NewService(conf3, "osapi_compute", nil, ServiceOptions{Log: discardLog()}); err == nil || !strings.Contains(err.Error(), "Could not find config at /no/such.ini") {
 		t.Fatalf("got %v", err)
 	}
 }
