@@ -3,7 +3,10 @@
 // is an http.Handler, usually loaded from api-paste.ini.
 //
 //	wsgi.RegisterOptions(conf)            // before conf.Load, for --help and samples
-//	svc, err := wsgi.NewService(conf, "osapi_compute", nil, wsgi.ServiceOptions{DefaultPort: 8774})
+//	reg := paste.NewRegistry()
+//	middleware.Register(reg, conf)        // oslo.middleware's filters
+//	reg.App("nova.api.openstack.compute:APIRouterV21.factory", router)
+//	svc, err := wsgi.NewService(conf, "osapi_compute", nil, wsgi.ServiceOptions{DefaultPort: 8774, Registry: reg})
 //	...
 //	l, err := service.Launch(conf, svc, svc.Workers(), service.RestartReload)
 //
@@ -12,7 +15,8 @@
 // unless the program declared its own), serves TLS when the name is in
 // enabled_ssl_apis, and loads the application named osapi_compute from
 // the paste file that api_paste_config names, found beside the config
-// files as oslo's Loader finds it. NewServer is the server alone.
+// files as oslo's Loader finds it, with the factories of the registry.
+// NewServer is the server alone, for any http.Handler.
 //
 // # Sockets and workers
 //
