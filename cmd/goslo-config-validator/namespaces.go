@@ -10,5 +10,6 @@ package main
 import (
 	_ "github.com/goslo/goslo/db"
 	_ "github.com/goslo/goslo/log"
+	_ "github.com/goslo/goslo/middleware"
 	_ "github.com/goslo/goslo/service"
 )

@@ -1,0 +1,227 @@
+// Package api is the compute API of the example service: a versions
+// document at /, and /v2.1/flavors and /v2.1/servers with OpenStack's
+// conventions (microversions, limit/marker pagination with links,
+// OpenStack-shaped JSON errors). It is a plain http.Handler, registered in
+// api-paste.ini as the innermost app of the pipeline.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/goslo/goslo/objects"
+	"github.com/goslo/goslo/reqctx"
+)
+
+// Store persists the resources. Every call is one transaction: when it
+// returns without error, what it wrote is committed.
+type Store interface {
+	ListFlavors(ctx context.Context, q Query) ([]*objects.Object, error)
+	GetFlavor(ctx context.Context, id int64) (*objects.Object, error)
+	CreateFlavor(ctx context.Context, f *objects.Object) error
+	UpdateFlavor(ctx context.Context, f *objects.Object) error
+	DeleteFlavor(ctx context.Context, id int64) error
+
+	ListServers(ctx context.Context, q Query) ([]*objects.Object, error)
+	GetServer(ctx context.Context, project, uuid string) (*objects.Object, error)
+	CreateServer(ctx context.Context, s *objects.Object) error
+	UpdateServer(ctx context.Context, s *objects.Object) error
+	DeleteServer(ctx context.Context, project, uuid string) error
+}
+
+// Query selects a page of a list.
+type Query struct {
+	Project string // "" means every project (admin)
+	Limit   int    // at most this many; 0 means MaxLimit
+	Marker  string // the id of the last item of the previous page
+	Filters map[string]string
+}
+
+// Store errors the API turns into status codes.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict")
+)
+
+// MaxLimit caps a page (nova's [api] max_limit).
+const MaxLimit = 1000
+
+// API is the compute API.
+type API struct {
+	store Store
+	log   *slog.Logger
+	mux   *http.ServeMux
+}
+
+// New returns the API over store; log nil means slog.Default().
+func New(store Store, log *slog.Logger) *API {
+	if log == nil {
+		log = slog.Default()
+	}
+	a := &API{store: store, log: log.With("logger", "compute.api"), mux: http.NewServeMux()}
+	m := a.mux
+	m.HandleFunc("GET /{$}", a.versions)
+	m.HandleFunc("GET /v2.1", a.version)
+	m.HandleFunc("GET /v2.1/{$}", a.version)
+	m.Handle("GET /v2.1/flavors", a.v(a.listFlavors(false)))
+	m.Handle("GET /v2.1/flavors/detail", a.v(a.listFlavors(true)))
+	m.Handle("POST /v2.1/flavors", a.v(a.createFlavor))
+	m.Handle("GET /v2.1/flavors/{id}", a.v(a.showFlavor))
+	m.Handle("PUT /v2.1/flavors/{id}", a.v(a.updateFlavor))
+	m.Handle("DELETE /v2.1/flavors/{id}", a.v(a.deleteFlavor))
+	m.Handle("GET /v2.1/servers", a.v(a.listServers(false)))
+	m.Handle("GET /v2.1/servers/detail", a.v(a.listServers(true)))
+	m.Handle("POST /v2.1/servers", a.v(a.createServer))
+	m.Handle("GET /v2.1/servers/{id}", a.v(a.showServer))
+	m.Handle("PUT /v2.1/servers/{id}", a.v(a.updateServer))
+	m.Handle("DELETE /v2.1/servers/{id}", a.v(a.deleteServer))
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fault(w, http.StatusNotFound, "The resource could not be found.")
+	})
+	return a
+}
+
+// ServeHTTP implements http.Handler. A path that matches a route with
+// another method gets an OpenStack-shaped 405.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := a.mux.Handler(r); pattern == "" {
+		// net/http answers 405 for a known path with the wrong method; give
+		// it OpenStack's body.
+		a.mux.ServeHTTP(&faultWriter{ResponseWriter: w}, r)
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// faultWriter turns the mux's plain-text 405 into an OpenStack fault.
+type faultWriter struct {
+	http.ResponseWriter
+	replaced bool
+}
+
+func (f *faultWriter) WriteHeader(code int) {
+	if code == http.StatusMethodNotAllowed {
+		f.replaced = true
+		fault(f.ResponseWriter, code, "Method not allowed.")
+		return
+	}
+	f.ResponseWriter.WriteHeader(code)
+}
+
+func (f *faultWriter) Write(b []byte) (int, error) {
+	if f.replaced {
+		return len(b), nil
+	}
+	return f.ResponseWriter.Write(b)
+}
+
+// faultNames are nova's fault names by status code.
+var faultNames = map[int]string{
+	400: "badRequest", 401: "unauthorized", 403: "forbidden", 404: "itemNotFound",
+	405: "badMethod", 409: "conflictingRequest", 413: "overLimit", 415: "badMediaType",
+	429: "overLimit", 501: "notImplemented", 503: "serviceUnavailable",
+}
+
+// fault writes an OpenStack error body: {"itemNotFound": {"code": 404,
+// "message": "..."}}.
+func fault(w http.ResponseWriter, code int, msg string) {
+	name := faultNames[code]
+	if name == "" {
+		name = "computeFault"
+	}
+	writeJSON(w, code, map[string]any{name: map[string]any{"code": code, "message": msg}})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		code, body = http.StatusInternalServerError, []byte(`{"computeFault": {"code": 500, "message": "Unexpected API Error."}}`)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(code)
+	w.Write(body)
+}
+
+// storeError maps a store error to a fault; others are 500 with nothing
+// leaked, logged with the request id.
+func (a *API) storeError(w http.ResponseWriter, r *http.Request, err error, what string) {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		fault(w, http.StatusNotFound, what+" could not be found.")
+	case errors.Is(err, ErrConflict):
+		fault(w, http.StatusConflict, "The request conflicts with the current state of "+what+"; retry.")
+	case errors.Is(err, context.Canceled):
+		// The client went away.
+	default:
+		a.log.ErrorContext(r.Context(), "store failure", "err", err)
+		fault(w, http.StatusInternalServerError, "Unexpected API Error. Please report this at your cloud's support and attach the request id if possible.")
+	}
+}
+
+// maxBody is the largest request body the API reads (the sizelimit filter
+// in front of it normally refuses bigger ones first).
+const maxBody = 1 << 20
+
+// decode reads a JSON body {"key": {...}} and returns the inner object.
+func decode(w http.ResponseWriter, r *http.Request, key string) (map[string]any, bool) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		fault(w, http.StatusUnsupportedMediaType, fmt.Sprintf("Unsupported Content-Type %q", ct))
+		return nil, false
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		fault(w, http.StatusBadRequest, "Malformed request body: "+err.Error())
+		return nil, false
+	}
+	if len(data) > maxBody {
+		fault(w, http.StatusRequestEntityTooLarge, "Request is too large.")
+		return nil, false
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(data, &doc); err != nil {
+		fault(w, http.StatusBadRequest, "Malformed request body")
+		return nil, false
+	}
+	inner, ok := doc[key].(map[string]any)
+	if !ok {
+		fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute %s. Value: %v. %q is a required property", key, doc[key], key))
+		return nil, false
+	}
+	return inner, true
+}
+
+// context returns the request's context, or a member context when no
+// filter set one.
+func requestContext(r *http.Request) *reqctx.RequestContext {
+	if rc := reqctx.From(r.Context()); rc != nil {
+		return rc
+	}
+	return reqctx.New()
+}
+
+// page reads limit and marker from the query string.
+func page(w http.ResponseWriter, r *http.Request) (Query, bool) {
+	q := Query{Limit: MaxLimit}
+	v := r.URL.Query()
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for query parameters limit. Value: %s. %q is not a valid non-negative integer", s, s))
+			return q, false
+		}
+		if n < MaxLimit {
+			q.Limit = n
+		}
+	}
+	q.Marker = v.Get("marker")
+	return q, true
+}

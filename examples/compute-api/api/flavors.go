@@ -1,0 +1,224 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/goslo/goslo/examples/compute-api/resources"
+	"github.com/goslo/goslo/middleware"
+	"github.com/goslo/goslo/objects"
+)
+
+func links(r *http.Request, collection, id string) []any {
+	base := middleware.ApplicationURL(r)
+	return []any{
+		map[string]any{"rel": "self", "href": base + "/v2.1/" + collection + "/" + id},
+		map[string]any{"rel": "bookmark", "href": base + "/" + collection + "/" + id},
+	}
+}
+
+// nextLink is the "next" link of a full page, as nova writes it.
+func nextLink(r *http.Request, collection string, q Query, lastID string) []any {
+	v := url.Values{}
+	for k, vals := range r.URL.Query() {
+		if k != "marker" {
+			v[k] = vals
+		}
+	}
+	v.Set("limit", strconv.Itoa(q.Limit))
+	v.Set("marker", lastID)
+	return []any{map[string]any{"rel": "next", "href": middleware.ApplicationURL(r) + "/v2.1/" + collection + "?" + v.Encode()}}
+}
+
+func str(o *objects.Object, name string) string {
+	s, _ := objects.Get[string](o, name)
+	return s
+}
+
+func num(o *objects.Object, name string) int64 {
+	n, _ := objects.Get[int64](o, name)
+	return n
+}
+
+func stamp(o *objects.Object, name string) any {
+	t, err := objects.Get[time.Time](o, name)
+	if err != nil || t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format("2006-01-02T15:04:05Z")
+}
+
+func nullable(o *objects.Object, name string) any {
+	v, err := o.Get(name)
+	if err != nil {
+		return nil
+	}
+	return v
+}
+
+func flavorView(r *http.Request, f *objects.Object, detail bool) map[string]any {
+	id := strconv.FormatInt(num(f, "id"), 10)
+	v := map[string]any{"id": id, "name": str(f, "name"), "links": links(r, "flavors", id)}
+	if detail {
+		public, _ := objects.Get[bool](f, "is_public")
+		v["vcpus"] = num(f, "vcpus")
+		v["ram"] = num(f, "memory_mb")
+		v["disk"] = num(f, "root_gb")
+		v["os-flavor-access:is_public"] = public
+		v["description"] = nullable(f, "description")
+	}
+	return v
+}
+
+func (a *API) listFlavors(detail bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q, ok := page(w, r)
+		if !ok {
+			return
+		}
+		list, err := a.store.ListFlavors(r.Context(), q)
+		if err != nil {
+			if err == ErrNotFound {
+				fault(w, http.StatusBadRequest, fmt.Sprintf("marker [%s] not found", q.Marker))
+				return
+			}
+			a.storeError(w, r, err, "Flavor")
+			return
+		}
+		out := make([]any, len(list))
+		for i, f := range list {
+			out[i] = flavorView(r, f, detail)
+		}
+		doc := map[string]any{"flavors": out}
+		if q.Limit > 0 && len(list) == q.Limit {
+			doc["flavors_links"] = nextLink(r, "flavors", q, strconv.FormatInt(num(list[len(list)-1], "id"), 10))
+		}
+		writeJSON(w, http.StatusOK, doc)
+	}
+}
+
+func flavorID(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		fault(w, http.StatusNotFound, fmt.Sprintf("Flavor %s could not be found.", r.PathValue("id")))
+		return 0, false
+	}
+	return id, true
+}
+
+func (a *API) showFlavor(w http.ResponseWriter, r *http.Request) {
+	id, ok := flavorID(w, r)
+	if !ok {
+		return
+	}
+	f, err := a.store.GetFlavor(r.Context(), id)
+	if err != nil {
+		a.storeError(w, r, err, fmt.Sprintf("Flavor %d", id))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"flavor": flavorView(r, f, true)})
+}
+
+func (a *API) admin(w http.ResponseWriter, r *http.Request, rule string) bool {
+	if !requestContext(r).IsAdmin {
+		fault(w, http.StatusForbidden, fmt.Sprintf("Policy doesn't allow %s to be performed.", rule))
+		return false
+	}
+	return true
+}
+
+// setFields sets body keys onto o, naming the key of a bad value.
+func setFields(w http.ResponseWriter, o *objects.Object, body map[string]any, fields map[string]string) bool {
+	for key, field := range fields {
+		v, ok := body[key]
+		if !ok {
+			continue
+		}
+		if err := o.Set(field, v); err != nil {
+			fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute %s. Value: %v. %v", key, v, err))
+			return false
+		}
+	}
+	return true
+}
+
+func (a *API) createFlavor(w http.ResponseWriter, r *http.Request) {
+	if !a.admin(w, r, "os_compute_api:os-flavor-manage:create") {
+		return
+	}
+	body, ok := decode(w, r, "flavor")
+	if !ok {
+		return
+	}
+	for _, k := range []string{"name", "ram", "vcpus"} {
+		if _, ok := body[k]; !ok {
+			fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute flavor. Value: %v. '%s' is a required property", body, k))
+			return
+		}
+	}
+	if name, _ := body["name"].(string); name == "" || len(name) > 255 {
+		fault(w, http.StatusBadRequest, "Invalid input for field/attribute name. The name must be 1 to 255 characters.")
+		return
+	}
+	for _, k := range []string{"ram", "vcpus", "disk"} {
+		if n, ok := body[k].(float64); ok && (n < 0 || n != float64(int64(n)) || k != "disk" && n < 1) {
+			fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute %s. Value: %v. It must be a positive integer.", k, body[k]))
+			return
+		}
+	}
+	f := resources.Flavor.New()
+	if !setFields(w, f, body, map[string]string{"id": "id", "name": "name", "ram": "memory_mb", "vcpus": "vcpus",
+		"disk": "root_gb", "os-flavor-access:is_public": "is_public", "description": "description"}) {
+		return
+	}
+	if err := a.store.CreateFlavor(r.Context(), f); err != nil {
+		a.storeError(w, r, err, "Flavor")
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"flavor": flavorView(r, f, true)})
+}
+
+func (a *API) updateFlavor(w http.ResponseWriter, r *http.Request) {
+	if !a.admin(w, r, "os_compute_api:os-flavor-manage:update") {
+		return
+	}
+	id, ok := flavorID(w, r)
+	if !ok {
+		return
+	}
+	body, ok := decode(w, r, "flavor")
+	if !ok {
+		return
+	}
+	f, err := a.store.GetFlavor(r.Context(), id)
+	if err != nil {
+		a.storeError(w, r, err, fmt.Sprintf("Flavor %d", id))
+		return
+	}
+	if !setFields(w, f, body, map[string]string{"description": "description"}) {
+		return
+	}
+	if err := a.store.UpdateFlavor(r.Context(), f); err != nil {
+		a.storeError(w, r, err, fmt.Sprintf("Flavor %d", id))
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"flavor": flavorView(r, f, true)})
+}
+
+func (a *API) deleteFlavor(w http.ResponseWriter, r *http.Request) {
+	if !a.admin(w, r, "os_compute_api:os-flavor-manage:delete") {
+		return
+	}
+	id, ok := flavorID(w, r)
+	if !ok {
+		return
+	}
+	if err := a.store.DeleteFlavor(r.Context(), id); err != nil {
+		a.storeError(w, r, err, fmt.Sprintf("Flavor %d", id))
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}

@@ -1,0 +1,46 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/goslo/goslo/reqctx"
+)
+
+// NoAuth is nova's noauth2 filter for a service without keystone: it
+// takes the caller from X-User-Id and X-Project-Id (or an X-Auth-Token of
+// the form "user:project"), roles from X-Roles, and makes the caller an
+// admin when the user is "admin" or has the admin role. It keeps the
+// request id the request_id filter already put in the context.
+func NoAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, project := r.Header.Get("X-User-Id"), r.Header.Get("X-Project-Id")
+		if tok := r.Header.Get("X-Auth-Token"); tok != "" && user == "" && project == "" {
+			user, project, _ = strings.Cut(tok, ":")
+		}
+		if user == "" {
+			user = "default"
+		}
+		if project == "" {
+			project = user
+		}
+		var rc reqctx.RequestContext
+		if prev := reqctx.From(r.Context()); prev != nil {
+			rc = *prev
+		} else {
+			rc = *reqctx.New()
+		}
+		rc.UserID, rc.ProjectID = user, project
+		rc.Roles = nil
+		for _, role := range strings.Split(r.Header.Get("X-Roles"), ",") {
+			if role = strings.TrimSpace(role); role != "" {
+				rc.Roles = append(rc.Roles, role)
+			}
+		}
+		rc.IsAdmin = user == "admin"
+		for _, role := range rc.Roles {
+			rc.IsAdmin = rc.IsAdmin || role == "admin"
+		}
+		next.ServeHTTP(w, r.WithContext(reqctx.With(r.Context(), &rc)))
+	})
+}

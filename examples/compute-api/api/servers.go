@@ -1,0 +1,212 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/goslo/goslo/examples/compute-api/resources"
+	"github.com/goslo/goslo/middleware"
+	"github.com/goslo/goslo/objects"
+)
+
+// descriptionVersion is the microversion that adds a server's description.
+var descriptionVersion = Version{2, 2}
+
+func serverView(r *http.Request, s *objects.Object, detail bool) map[string]any {
+	id := str(s, "uuid")
+	v := map[string]any{"id": id, "name": str(s, "name"), "links": links(r, "servers", id)}
+	if !detail {
+		return v
+	}
+	fid := strconv.FormatInt(num(s, "flavor_id"), 10)
+	meta, _ := objects.Get[map[string]string](s, "metadata")
+	if meta == nil {
+		meta = map[string]string{}
+	}
+	ip := ""
+	if a, err := s.Get("access_ip_v4"); err == nil && a != nil {
+		ip = fmt.Sprint(a)
+	}
+	v["status"] = str(s, "status")
+	v["tenant_id"] = str(s, "project_id")
+	v["user_id"] = str(s, "user_id")
+	v["metadata"] = meta
+	v["flavor"] = map[string]any{"id": fid, "links": []any{map[string]any{"rel": "bookmark",
+		"href": middleware.ApplicationURL(r) + "/flavors/" + fid}}}
+	v["created"] = stamp(s, "created_at")
+	v["updated"] = stamp(s, "updated_at")
+	v["accessIPv4"] = ip
+	if RequestVersion(r.Context()).AtLeast(descriptionVersion) {
+		v["description"] = nullable(s, "description")
+	}
+	return v
+}
+
+func (a *API) listServers(detail bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q, ok := page(w, r)
+		if !ok {
+			return
+		}
+		rc := requestContext(r)
+		q.Project = rc.ProjectID
+		if rc.IsAdmin && r.URL.Query().Get("all_tenants") != "" {
+			q.Project = ""
+		}
+		q.Filters = map[string]string{}
+		for _, k := range []string{"name", "status"} {
+			if v := r.URL.Query().Get(k); v != "" {
+				q.Filters[k] = v
+			}
+		}
+		list, err := a.store.ListServers(r.Context(), q)
+		if err != nil {
+			if err == ErrNotFound {
+				fault(w, http.StatusBadRequest, fmt.Sprintf("marker [%s] not found", q.Marker))
+				return
+			}
+			a.storeError(w, r, err, "Server")
+			return
+		}
+		out := make([]any, len(list))
+		for i, s := range list {
+			out[i] = serverView(r, s, detail)
+		}
+		doc := map[string]any{"servers": out}
+		if q.Limit > 0 && len(list) == q.Limit {
+			doc["servers_links"] = nextLink(r, "servers", q, str(list[len(list)-1], "uuid"))
+		}
+		writeJSON(w, http.StatusOK, doc)
+	}
+}
+
+func (a *API) showServer(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	s, err := a.store.GetServer(r.Context(), requestContext(r).ProjectID, id)
+	if err != nil {
+		a.storeError(w, r, err, "Instance "+id)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"server": serverView(r, s, true)})
+}
+
+// checkKeys refuses keys the schema of this microversion does not know.
+func checkKeys(w http.ResponseWriter, r *http.Request, body map[string]any, allowed ...string) bool {
+	if RequestVersion(r.Context()).AtLeast(descriptionVersion) {
+		allowed = append(allowed, "description")
+	}
+	for k := range body {
+		known := false
+		for _, a := range allowed {
+			known = known || k == a
+		}
+		if !known {
+			fault(w, http.StatusBadRequest, fmt.Sprintf("Additional properties are not allowed ('%s' was unexpected)", k))
+			return false
+		}
+	}
+	return true
+}
+
+func validName(w http.ResponseWriter, body map[string]any, required bool) bool {
+	v, present := body["name"]
+	if !present {
+		if required {
+			fault(w, http.StatusBadRequest, "Invalid input for field/attribute server. 'name' is a required property")
+			return false
+		}
+		return true
+	}
+	name, ok := v.(string)
+	if !ok || strings.TrimSpace(name) == "" || len(name) > 255 {
+		fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute name. Value: %v. The name must be 1 to 255 characters and not only spaces.", v))
+		return false
+	}
+	return true
+}
+
+func (a *API) createServer(w http.ResponseWriter, r *http.Request) {
+	body, ok := decode(w, r, "server")
+	if !ok || !checkKeys(w, r, body, "name", "flavorRef", "imageRef", "metadata", "accessIPv4") || !validName(w, body, true) {
+		return
+	}
+	ref := fmt.Sprint(body["flavorRef"])
+	if i := strings.LastIndexByte(ref, '/'); i >= 0 {
+		ref = ref[i+1:] // a flavor link
+	}
+	fid, err := strconv.ParseInt(ref, 10, 64)
+	if _, present := body["flavorRef"]; !present || err != nil {
+		fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid flavorRef provided: %v", body["flavorRef"]))
+		return
+	}
+	if _, err := a.store.GetFlavor(r.Context(), fid); err != nil {
+		if err == ErrNotFound {
+			fault(w, http.StatusBadRequest, fmt.Sprintf("Flavor %d could not be found.", fid))
+			return
+		}
+		a.storeError(w, r, err, "Flavor")
+		return
+	}
+	if m, ok := body["metadata"].(map[string]any); ok && len(m) > 128 {
+		fault(w, http.StatusForbidden, "Quota exceeded for metadata_items: Requested 129, but already used 0 of 128 metadata_items")
+		return
+	}
+	rc := requestContext(r)
+	s := resources.Server.New()
+	now := time.Now().UTC()
+	for f, v := range map[string]any{"uuid": uuid.NewString(), "status": resources.StatusBuild,
+		"project_id": rc.ProjectID, "user_id": rc.UserID, "flavor_id": fid, "created_at": now, "updated_at": now} {
+		if err := s.Set(f, v); err != nil {
+			a.storeError(w, r, err, "Server")
+			return
+		}
+	}
+	if !setFields(w, s, body, map[string]string{"name": "name", "metadata": "metadata", "accessIPv4": "access_ip_v4", "description": "description"}) {
+		return
+	}
+	if err := a.store.CreateServer(r.Context(), s); err != nil {
+		a.storeError(w, r, err, "Server")
+		return
+	}
+	w.Header().Set("Location", middleware.ApplicationURL(r)+"/v2.1/servers/"+str(s, "uuid"))
+	writeJSON(w, http.StatusAccepted, map[string]any{"server": serverView(r, s, true)})
+}
+
+func (a *API) updateServer(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	body, ok := decode(w, r, "server")
+	if !ok || !checkKeys(w, r, body, "name", "accessIPv4") || !validName(w, body, false) {
+		return
+	}
+	s, err := a.store.GetServer(r.Context(), requestContext(r).ProjectID, id)
+	if err != nil {
+		a.storeError(w, r, err, "Instance "+id)
+		return
+	}
+	if !setFields(w, s, body, map[string]string{"name": "name", "accessIPv4": "access_ip_v4", "description": "description"}) {
+		return
+	}
+	if err := s.Set("updated_at", time.Now().UTC()); err != nil {
+		a.storeError(w, r, err, "Server")
+		return
+	}
+	if err := a.store.UpdateServer(r.Context(), s); err != nil {
+		a.storeError(w, r, err, "Instance "+id)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"server": serverView(r, s, true)})
+}
+
+func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := a.store.DeleteServer(r.Context(), requestContext(r).ProjectID, id); err != nil {
+		a.storeError(w, r, err, "Instance "+id)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,114 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strconv"
+
+	"github.com/goslo/goslo/middleware"
+)
+
+// The microversions this API supports. 2.2 adds a server's description
+// (create, update, show).
+var (
+	MinVersion = Version{2, 1}
+	MaxVersion = Version{2, 2}
+)
+
+// Version is a microversion, Major.Minor.
+type Version struct{ Major, Minor int }
+
+func (v Version) String() string { return fmt.Sprintf("%d.%d", v.Major, v.Minor) }
+
+// AtLeast reports whether v is o or later.
+func (v Version) AtLeast(o Version) bool {
+	return v.Major > o.Major || v.Major == o.Major && v.Minor >= o.Minor
+}
+
+type versionKey struct{}
+
+// RequestVersion is the microversion a request asked for.
+func RequestVersion(ctx context.Context) Version {
+	if v, ok := ctx.Value(versionKey{}).(Version); ok {
+		return v
+	}
+	return MinVersion
+}
+
+var versionRE = regexp.MustCompile(`^([1-9]\d*)\.([1-9]\d*|0)$`)
+
+// requested reads OpenStack-API-Version ("compute 2.2") or the legacy
+// X-OpenStack-Nova-API-Version ("2.2"); none means the minimum.
+func requested(r *http.Request) (Version, string, bool) {
+	text := ""
+	for _, h := range r.Header.Values("OpenStack-API-Version") {
+		var service, v string
+		if _, err := fmt.Sscanf(h, "%s %s", &service, &v); err == nil && (service == "compute") {
+			text = v
+		}
+	}
+	if text == "" {
+		text = r.Header.Get("X-OpenStack-Nova-API-Version")
+	}
+	switch text {
+	case "":
+		return MinVersion, "", true
+	case "latest":
+		return MaxVersion, "", true
+	}
+	m := versionRE.FindStringSubmatch(text)
+	if m == nil {
+		return Version{}, fmt.Sprintf("API Version String %s is of invalid format. Must be of format MajorNum.MinorNum.", text), false
+	}
+	major, _ := strconv.Atoi(m[1])
+	minor, _ := strconv.Atoi(m[2])
+	return Version{major, minor}, "", true
+}
+
+// v negotiates the microversion of a request to a versioned resource, as
+// nova does: a malformed version is a 400, one outside the supported range
+// a 406; the response says which version answered.
+func (a *API) v(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, msg, ok := requested(r)
+		if !ok {
+			fault(w, http.StatusBadRequest, msg)
+			return
+		}
+		if !v.AtLeast(MinVersion) || !MaxVersion.AtLeast(v) {
+			fault(w, http.StatusNotAcceptable, fmt.Sprintf("Version %s is not supported by the API. Minimum is %s and maximum is %s.", v, MinVersion, MaxVersion))
+			return
+		}
+		hd := w.Header()
+		hd.Set("OpenStack-API-Version", "compute "+v.String())
+		hd.Set("X-OpenStack-Nova-API-Version", v.String())
+		hd.Add("Vary", "OpenStack-API-Version, X-OpenStack-Nova-API-Version")
+		h(w, r.WithContext(context.WithValue(r.Context(), versionKey{}, v)))
+	})
+}
+
+const updated = "2013-07-23T11:33:21Z"
+
+func versionDoc(r *http.Request) map[string]any {
+	return map[string]any{
+		"id":          "v2.1",
+		"status":      "CURRENT",
+		"version":     MaxVersion.String(),
+		"min_version": MinVersion.String(),
+		"updated":     updated,
+		"links":       []any{map[string]any{"rel": "self", "href": middleware.ApplicationURL(r) + "/v2.1/"}},
+	}
+}
+
+// versions is the document at /: the API versions and where they live.
+func (a *API) versions(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{"versions": []any{versionDoc(r)}})
+}
+
+func (a *API) version(w http.ResponseWriter, r *http.Request) {
+	doc := versionDoc(r)
+	doc["media-types"] = []any{map[string]any{"base": "application/json", "type": "application/vnd.openstack.compute+json;version=2.1"}}
+	writeJSON(w, http.StatusOK, map[string]any{"version": doc})
+}

@@ -1,0 +1,282 @@
+package middleware
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// httpError is one of WebOb's HTTP exceptions (webob.exc), which
+// oslo.middleware raises and which render themselves as an HTML, JSON or
+// plain text page by the request's Accept header.
+type httpError struct {
+	code        int
+	title       string
+	explanation string
+}
+
+var errInternal = httpError{code: http.StatusInternalServerError, title: "Internal Server Error",
+	explanation: "The server has either erred or is incapable of performing the requested operation."}
+
+func errTooLarge(explanation string) httpError {
+	return httpError{code: http.StatusRequestEntityTooLarge, title: "Request Entity Too Large", explanation: explanation}
+}
+
+func (e httpError) status() string { return strconv.Itoa(e.code) + " " + e.title }
+
+// body renders the error as WebOb's generate_response does: the content
+// type it picks and the page.
+func (e httpError) body(accept string) (contentType, body string) {
+	// The body template: "${explanation}<br /><br />\n${detail}\n${html_comment}\n"
+	// with no detail or comment.
+	offers := acceptableOffers(accept, true, []string{"text/html", "application/json"})
+	match := ""
+	if len(offers) > 0 {
+		match = offers[0]
+	}
+	switch match {
+	case "text/html":
+		b := htmlEscape(e.explanation) + "<br /><br />\n\n\n"
+		return "text/html; charset=UTF-8", "<html>\n <head>\n  <title>" + e.status() + "</title>\n </head>\n <body>\n  <h1>" +
+			e.status() + "</h1>\n  " + b + "\n </body>\n</html>"
+	case "application/json":
+		b := e.explanation + "<br /><br />\n\n\n"
+		var j pyJSON
+		j.object([]pyKV{{"message", b}, {"code", e.status()}, {"title", e.title}})
+		return "application/json", j.String()
+	}
+	return "text/plain; charset=UTF-8", e.status() + "\n\n" + stripTags(e.explanation+"<br /><br />\n\n\n")
+}
+
+// write sends the error page for r. A HEAD request gets the headers of
+// WebOb's exception response and no body.
+func (e httpError) write(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	if r.Method == http.MethodHead {
+		h.Set("Content-Type", "text/html; charset=UTF-8")
+		h.Set("Content-Length", "0")
+		w.WriteHeader(e.code)
+		return
+	}
+	accept, _ := wsgiHeader(r.Header, "Accept")
+	ct, body := e.body(accept)
+	h.Set("Content-Type", ct)
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(e.code)
+	_, _ = w.Write([]byte(body))
+}
+
+var (
+	brRE      = regexp.MustCompile(`(?is)<br.*?>`)
+	commentRE = regexp.MustCompile(`<!--|-->`)
+	tagRE     = regexp.MustCompile(`(?s)<.*?>`)
+)
+
+// stripTags is webob.exc.strip_tags, which makes the plain text page.
+func stripTags(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	s = strings.ReplaceAll(s, "\r", "")
+	s = brRE.ReplaceAllString(s, "\n")
+	s = commentRE.ReplaceAllString(s, "")
+	return tagRE.ReplaceAllString(s, "")
+}
+
+// htmlEscape is webob.util.html_escape: Python's html.escape(s, True),
+// then non-ASCII characters as &#N; references.
+func htmlEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case '&':
+			b.WriteString("&amp;")
+		case '<':
+			b.WriteString("&lt;")
+		case '>':
+			b.WriteString("&gt;")
+		case '"':
+			b.WriteString("&quot;")
+		case '\'':
+			b.WriteString("&#x27;")
+		default:
+			if r < 0x80 {
+				b.WriteRune(r)
+			} else {
+				b.WriteString("&#" + strconv.Itoa(int(r)) + ";")
+			}
+		}
+	}
+	return b.String()
+}
+
+// jinjaEscape is Jinja's |e filter (markupsafe.escape).
+func jinjaEscape(s string) string {
+	if !strings.ContainsAny(s, `&<>"'`) {
+		return s
+	}
+	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&#34;", "'", "&#39;")
+	return r.Replace(s)
+}
+
+// pyJSON writes JSON as Python's json.dumps does: ", " and ": " between
+// items (or, with an indent, "," at line ends), every non-ASCII
+// character escaped (ensure_ascii).
+type pyJSON struct {
+	b      strings.Builder
+	indent int // 0: compact
+	depth  int
+}
+
+type pyKV struct {
+	k string
+	v any
+}
+
+func (j *pyJSON) String() string { return j.b.String() }
+
+func (j *pyJSON) newline() {
+	if j.indent > 0 {
+		j.b.WriteByte('\n')
+		j.b.WriteString(strings.Repeat(" ", j.indent*j.depth))
+	}
+}
+
+func (j *pyJSON) sep() {
+	if j.indent > 0 {
+		j.b.WriteByte(',')
+	} else {
+		j.b.WriteString(", ")
+	}
+}
+
+func (j *pyJSON) value(v any) {
+	switch v := v.(type) {
+	case nil:
+		j.b.WriteString("null")
+	case bool:
+		if v {
+			j.b.WriteString("true")
+		} else {
+			j.b.WriteString("false")
+		}
+	case int:
+		j.b.WriteString(strconv.Itoa(v))
+	case uint64:
+		j.b.WriteString(strconv.FormatUint(v, 10))
+	case string:
+		j.str(v)
+	case []string:
+		l := make([]any, len(v))
+		for i, s := range v {
+			l[i] = s
+		}
+		j.list(l)
+	case []int:
+		l := make([]any, len(v))
+		for i, s := range v {
+			l[i] = s
+		}
+		j.list(l)
+	case []any:
+		j.list(v)
+	case []pyKV:
+		j.object(v)
+	default:
+		panic("middleware: pyJSON: unsupported value")
+	}
+}
+
+func (j *pyJSON) list(l []any) {
+	if len(l) == 0 {
+		j.b.WriteString("[]")
+		return
+	}
+	j.b.WriteByte('[')
+	j.depth++
+	for i, v := range l {
+		if i > 0 {
+			j.sep()
+		}
+		j.newline()
+		j.value(v)
+	}
+	j.depth--
+	j.newline()
+	j.b.WriteByte(']')
+}
+
+func (j *pyJSON) object(kvs []pyKV) {
+	if len(kvs) == 0 {
+		j.b.WriteString("{}")
+		return
+	}
+	j.b.WriteByte('{')
+	j.depth++
+	for i, kv := range kvs {
+		if i > 0 {
+			j.sep()
+		}
+		j.newline()
+		j.str(kv.k)
+		j.b.WriteString(": ")
+		j.value(kv.v)
+	}
+	j.depth--
+	j.newline()
+	j.b.WriteByte('}')
+}
+
+func (j *pyJSON) str(s string) {
+	const hex = "0123456789abcdef"
+	b := &j.b
+	b.WriteByte('"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch c {
+			case '"':
+				b.WriteString(`\"`)
+			case '\\':
+				b.WriteString(`\\`)
+			case '\n':
+				b.WriteString(`\n`)
+			case '\r':
+				b.WriteString(`\r`)
+			case '\t':
+				b.WriteString(`\t`)
+			case '\b':
+				b.WriteString(`\b`)
+			case '\f':
+				b.WriteString(`\f`)
+			default:
+				if c < 0x20 || c == 0x7f {
+					b.WriteString(`\u00`)
+					b.WriteByte(hex[c>>4])
+					b.WriteByte(hex[c&0xf])
+				} else {
+					b.WriteByte(c)
+				}
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		write := func(u rune) {
+			b.WriteString(`\u`)
+			b.WriteByte(hex[(u>>12)&0xf])
+			b.WriteByte(hex[(u>>8)&0xf])
+			b.WriteByte(hex[(u>>4)&0xf])
+			b.WriteByte(hex[u&0xf])
+		}
+		if r >= 0x10000 {
+			r -= 0x10000
+			write(0xd800 | (r>>10)&0x3ff)
+			write(0xdc00 | r&0x3ff)
+		} else {
+			write(r)
+		}
+	}
+	b.WriteByte('"')
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package wsgi
+
+const raceEnabled = false
