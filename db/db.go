@@ -368,7 +368,9 @@ func (d *DB) Close(ctx context.Context) error {
 }
 
 // Tx is a database transaction. Statements use ? placeholders on both
-// backends (rewritten to $1, $2 for PostgreSQL).
+// backends (rewritten to $1, $2 for PostgreSQL): a ? outside quotes is
+// always a placeholder, so PostgreSQL's jsonb ? operators are written as
+// functions (jsonb_exists). A Tx is not safe for concurrent use.
 type Tx struct {
 	ctx     context.Context // the transaction's; it ends with it
 	tx      *sql.Tx

@@ -48,7 +48,7 @@ func Sub(fsys fs.FS, dir string) fs.FS {
 //go:embed schema
 var schemaFiles embed.FS
 
-// Own returns the migrations of goslo's own tables.
+// ownMigrations returns the migrations of goslo's own tables.
 func ownMigrations() Migrations {
 	return Migrations{FS: Sub(schemaFiles, "schema"), Table: "goslo_db_version"}
 }
@@ -117,7 +117,9 @@ type Applied struct {
 // then the service's migrations up to version (0: the latest). A version
 // older than the database's is an error: OpenStack does not downgrade.
 // Each migration runs in a transaction; on PostgreSQL concurrent syncs
-// take turns.
+// take turns (an advisory lock). On SQLite run one sync at a time: a
+// second one started meanwhile fails on the tables the first created,
+// and succeeds when run again.
 func (d *DB) Sync(ctx context.Context, m Migrations, version int64) ([]Applied, error) {
 	if err := d.enter(); err != nil {
 		return nil, err
