@@ -202,3 +202,25 @@ func BenchmarkModelRoundTrip(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkList is an API's list call: ten counters after a marker, on a
+// SQLite file (the example service's default) and on PostgreSQL.
+func BenchmarkList(b *testing.B) {
+	for _, be := range backends() {
+		b.Run(be.name, func(b *testing.B) {
+			d, _ := synced(b, be)
+			var ids []int64
+			for i := range 50 {
+				ids = append(ids, key(newCounter(b, d, fmt.Sprintf("list-%02d", i), int64(i))))
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				l, err := testmodel.Counters.List(ctx, d, db.ListOptions{Limit: 10, Marker: ids[i%30]})
+				if err != nil || len(l) != 10 {
+					b.Fatal(len(l), err)
+				}
+			}
+		})
+	}
+}

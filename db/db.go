@@ -17,7 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
-	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+	"modernc.org/sqlite"
 
 	"github.com/goslo/goslo/config"
 )
@@ -206,10 +206,7 @@ func (d *DB) openSQLite() error {
 		d.file = path
 		dsn = "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 	}
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return err
-	}
+	db := sql.OpenDB(&cachingConnector{drv: &sqlite.Driver{}, dsn: dsn})
 	d.sql = db
 	d.writeSem = make(chan struct{}, 1)
 	if memory {
