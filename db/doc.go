@@ -21,7 +21,7 @@
 // The connection is a SQLAlchemy URL, parsed by SQLAlchemy's rules
 // (ParseURL; its tests compare it with make_url itself):
 //
-//	sqlite://                          in memory (one connection, as SQLAlchemy's StaticPool)
+//	sqlite://                          in memory (one connection, as SQLAlchemy's StaticPool: work on the DB inside a Tx waits for it)
 //	sqlite:///relative/path.db         a file, relative to the working directory
 //	sqlite:////var/lib/nova/nova.db    an absolute path; ?timeout=SECONDS is the busy timeout (5 s)
 //	postgresql://user:pass@host:5432/nova?sslmode=require
