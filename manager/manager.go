@@ -51,8 +51,10 @@ func (Base) Reset(context.Context) {}
 // PeriodicTasks implements Manager.
 func (Base) PeriodicTasks() *periodic.Tasks { return nil }
 
-// Factory builds a manager from the configuration.
-type Factory func(conf *config.Config) (Manager, error)
+// Factory builds a manager from the configuration and deps, what the
+// service hands every manager it builds (its database, its clients): the
+// factory asserts the type it needs, and says so when it gets another.
+type Factory func(conf *config.Config, deps any) (Manager, error)
 
 var registry = struct {
 	sync.Mutex
@@ -87,14 +89,14 @@ func Names() []string {
 }
 
 // New builds the manager registered under name.
-func New(name string, conf *config.Config) (Manager, error) {
+func New(name string, conf *config.Config, deps any) (Manager, error) {
 	registry.Lock()
 	f := registry.m[name]
 	registry.Unlock()
 	if f == nil {
 		return nil, fmt.Errorf("manager: no manager registered as %q (have %v)", name, Names())
 	}
-	m, err := f(conf)
+	m, err := f(conf, deps)
 	if err != nil {
 		return nil, fmt.Errorf("manager: %s: %w", name, err)
 	}
@@ -108,9 +110,9 @@ func Opt(name, def, help string) *config.Opt[string] {
 }
 
 // FromOption builds the manager that the option names.
-func FromOption(conf *config.Config, opt *config.Opt[string]) (Manager, error) {
+func FromOption(conf *config.Config, opt *config.Opt[string], deps any) (Manager, error) {
 	name := opt.Get(conf)
-	m, err := New(name, conf)
+	m, err := New(name, conf, deps)
 	if err != nil {
 		return nil, fmt.Errorf("manager: option %s: %w", opt.Name, err)
 	}

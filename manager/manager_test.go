@@ -205,8 +205,8 @@ var registerOnce sync.Once
 
 func TestRegistry(t *testing.T) {
 	registerOnce.Do(func() { // the registry is process-wide; -count reruns the test
-		Register("goslo.test.Recorder", func(*config.Config) (Manager, error) { return &recorder{}, nil })
-		Register("goslo.test.Broken", func(*config.Config) (Manager, error) { return nil, errors.New("no host") })
+		Register("goslo.test.Recorder", func(*config.Config, any) (Manager, error) { return &recorder{}, nil })
+		Register("goslo.test.Broken", func(*config.Config, any) (Manager, error) { return nil, errors.New("no host") })
 	})
 	conf := config.New()
 	opt := Opt("test_manager", "goslo.test.Recorder", "Full class name for the manager.")
@@ -214,14 +214,14 @@ func TestRegistry(t *testing.T) {
 	if err := conf.Register(opt, other); err != nil {
 		t.Fatal(err)
 	}
-	if m, err := FromOption(conf, opt); err != nil || m == nil {
+	if m, err := FromOption(conf, opt, nil); err != nil || m == nil {
 		t.Fatalf("FromOption: %v", err)
 	}
-	_, err := FromOption(conf, other)
+	_, err := FromOption(conf, other, nil)
 	if err == nil || !strings.Contains(err.Error(), "other_manager") || !strings.Contains(err.Error(), "goslo.test.Recorder") {
 		t.Errorf("unknown manager error = %v", err)
 	}
-	if _, err := New("goslo.test.Broken", conf); err == nil || !strings.Contains(err.Error(), "no host") {
+	if _, err := New("goslo.test.Broken", conf, nil); err == nil || !strings.Contains(err.Error(), "no host") {
 		t.Errorf("factory error = %v", err)
 	}
 	defer func() {
@@ -229,5 +229,5 @@ func TestRegistry(t *testing.T) {
 			t.Error("registering a name twice did not panic")
 		}
 	}()
-	Register("goslo.test.Recorder", func(*config.Config) (Manager, error) { return nil, nil })
+	Register("goslo.test.Recorder", func(*config.Config, any) (Manager, error) { return nil, nil })
 }

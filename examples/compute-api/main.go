@@ -1,31 +1,39 @@
-// Command compute-api is goslo's example service: an OpenStack-style API
-// service built on every goslo package. Its main follows the start-up flow
-// of an OpenStack API service step by step; for now it runs the first
-// step (configuration) and prints the effective options, secrets masked.
+// Command compute-api is goslo's example service: a small but real
+// OpenStack-style compute API (flavors and servers), started the way
+// nova-api and glance-api start:
+//
+//  1. configuration (--config-file, --config-dir, oslo's files and rules);
+//  2. logging (oslo.log's options);
+//  3. the versioned objects and their database (the schema is checked);
+//  4. the WSGI service: the application from api-paste.ini, and the
+//     manager with its hooks and periodic tasks;
+//  5. launch: one process, or compute_api_workers worker processes, with
+//     oslo.service's signals (SIGTERM, SIGINT, SIGHUP reload/mutate).
+//
+// Run it from the repository root:
+//
+//	go run ./examples/compute-api --config-file examples/compute-api/etc/compute-api.conf
+//
+// compute-manage (in cmd/compute-manage) syncs the database schema,
+// generates and validates the configuration, and lists the running
+// services. The first start runs the migrations itself when the database
+// is a new SQLite file, so the command above works on a fresh machine.
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/goslo/goslo/config"
+	"github.com/goslo/goslo/examples/compute-api/app"
+	"github.com/goslo/goslo/service"
 )
 
-// Options of the service, declared once each.
-var (
-	statePath = &config.Opt[string]{Name: "state_path", Default: "/var/lib/compute-api",
-		Help: "Top-level directory for maintaining the service's state."}
-	listen = &config.Opt[string]{Name: "compute_api_listen", Default: "0.0.0.0",
-		Type: config.HostAddress{}, Help: "The IP address on which the compute API listens."}
-	listenPort = &config.Opt[int]{Name: "compute_api_listen_port", Default: 8774,
-		Type: config.Port{}, Help: "The port on which the compute API listens."}
-	workers = &config.Opt[int]{Name: "compute_api_workers", Type: config.Integer{Min: new(1)},
-		Help: "Number of workers for the compute API service. The default is the number of CPUs."}
-	connection = &config.Opt[string]{Name: "connection", Group: "database", Secret: true,
-		Default: "sqlite:///$state_path/compute.sqlite",
-		Help:    "The SQLAlchemy-style connection string used to connect to the database."}
-)
+// Version is the service's version, shown by --version and the report.
+const Version = "0.1.0"
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
@@ -38,16 +46,51 @@ func main() {
 }
 
 func run(args []string) error {
+	ctx := context.Background()
+
 	// 1. Configuration.
 	conf := config.New()
-	if err := conf.RegisterGroup(config.Group{Name: "database", Help: "Database options."}); err != nil {
+	if err := app.RegisterOptions(conf); err != nil {
 		return err
 	}
-	if err := conf.Register(statePath, listen, listenPort, workers, connection); err != nil {
+	if err := conf.Load(args, config.LoadOptions{Project: "compute-api", Version: Version}); err != nil {
 		return err
 	}
-	if err := conf.Load(args, config.LoadOptions{Project: "compute-api", Version: "0.1.0"}); err != nil {
+
+	// 2. Logging.
+	logs, err := app.SetupLogging(conf)
+	if err != nil {
 		return err
 	}
-	return conf.WriteValues(os.Stdout)
+	log := slog.Default()
+	log.Info(fmt.Sprintf("compute-api %s starting", Version), "pid", os.Getpid())
+
+	// 3. Versioned objects and their database.
+	store, err := app.OpenStore(ctx, conf)
+	if err != nil {
+		return err
+	}
+
+	// 4. The WSGI service (the paste application) and the manager.
+	api, err := app.NewWSGIService(conf, store)
+	if err != nil {
+		return err
+	}
+	mgr, err := app.NewManagerService(conf, store)
+	if err != nil {
+		return err
+	}
+	svc := service.NewServices(logs, app.StoreService(store), mgr, api)
+
+	// 5. Launch.
+	launcher, err := service.LaunchWith(conf, svc, api.Workers(), app.RestartMethod.Get(conf),
+		service.Options{Version: Version})
+	if err != nil {
+		return err
+	}
+	if err := launcher.Wait(); err != nil {
+		return err
+	}
+	log.Info("compute-api exiting", "pid", os.Getpid())
+	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -158,9 +157,9 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) {
 	}
 	rc := requestContext(r)
 	s := resources.Server.New()
-	now := time.Now().UTC()
+	// The store fills created_at and updated_at.
 	for f, v := range map[string]any{"uuid": uuid.NewString(), "status": resources.StatusBuild,
-		"project_id": rc.ProjectID, "user_id": rc.UserID, "flavor_id": fid, "created_at": now, "updated_at": now} {
+		"project_id": rc.ProjectID, "user_id": rc.UserID, "flavor_id": fid} {
 		if err := s.Set(f, v); err != nil {
 			a.storeError(w, r, err, "Server")
 			return
@@ -189,10 +188,6 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !setFields(w, s, body, map[string]string{"name": "name", "accessIPv4": "access_ip_v4", "description": "description"}) {
-		return
-	}
-	if err := s.Set("updated_at", time.Now().UTC()); err != nil {
-		a.storeError(w, r, err, "Server")
 		return
 	}
 	if err := a.store.UpdateServer(r.Context(), s); err != nil {

@@ -1,0 +1,153 @@
+// Package app wires the compute API example together from goslo's
+// packages: its options, logging, the database, the paste application and
+// the manager. Its functions are the steps of the service's main.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+
+	"github.com/goslo/goslo/config"
+	"github.com/goslo/goslo/db"
+	"github.com/goslo/goslo/examples/compute-api/api"
+	"github.com/goslo/goslo/examples/compute-api/store"
+	"github.com/goslo/goslo/log"
+	"github.com/goslo/goslo/manager"
+	"github.com/goslo/goslo/middleware"
+	"github.com/goslo/goslo/paste"
+	"github.com/goslo/goslo/service"
+	"github.com/goslo/goslo/wsgi"
+)
+
+// The service's own options.
+var (
+	RestartMethod = &config.Opt[string]{Name: "restart_method", Default: service.RestartMutate,
+		Type: config.String{Choices: config.Choices(service.RestartReload, service.RestartMutate)},
+		Help: "What SIGHUP does: reload re-reads the configuration files and restarts the workers; mutate applies the changed mutable options in place."}
+	StatePath = &config.Opt[string]{Name: "state_path", Default: "/var/lib/compute-api",
+		Help: "Top-level directory for maintaining the service's state (its SQLite database by default)."}
+	Host = &config.Opt[string]{Name: "host", Default: hostname(),
+		Help: "Name of this node, as the service list shows it. Two instances on one machine need different names."}
+	AuthStrategy = &config.Opt[string]{Name: "auth_strategy", Group: "api", Default: "noauth2",
+		Type: config.String{Choices: config.Choices("noauth2", "keystone")},
+		Help: "The strategy to use for auth: noauth2 (X-User-Id, X-Project-Id and X-Roles headers) or keystone (needs the keystone filters in api-paste.ini)."}
+	AutoCreateSchema = &config.Opt[bool]{Name: "auto_create_schema", Group: "database", Default: true,
+		Help: "Create the schema when the database is empty, so that a first start works without compute-manage db sync. An existing schema of another version still needs it."}
+	DefaultConnection = "sqlite:///$state_path/compute.sqlite"
+)
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "localhost"
+	}
+	return h
+}
+
+// RegisterOptions registers every option the service reads, so that its
+// configuration file is checked whole at start-up.
+func RegisterOptions(conf *config.Config) error {
+	if err := conf.RegisterGroup(config.Group{Name: "api", Help: "Options of the compute API."}); err != nil {
+		return err
+	}
+	for _, reg := range []func(*config.Config) error{
+		log.RegisterOptions, service.RegisterOptions, wsgi.RegisterOptions, middleware.RegisterOptions,
+		db.RegisterOptions, manager.RegisterOptions, registerComputeOptions,
+	} {
+		if err := reg(conf); err != nil {
+			return err
+		}
+	}
+	if err := conf.Register(RestartMethod, StatePath, Host, AuthStrategy, AutoCreateSchema); err != nil {
+		return err
+	}
+	// The database lives under state_path unless configured otherwise.
+	return conf.SetDefault("database", "connection", DefaultConnection)
+}
+
+// SetupLogging sets up oslo.log's handler and returns it as a service
+// hook that reopens the log file on SIGHUP (logrotate). The file is not
+// closed at stop: every record is one write, so nothing is buffered, and
+// the last lines of the process still reach it.
+func SetupLogging(conf *config.Config) (service.Hook, error) {
+	h, err := log.Setup(conf, "compute-api")
+	if err != nil {
+		return service.Hook{}, err
+	}
+	return service.Hook{Name: "log",
+		OnReset: func(context.Context) {
+			if err := h.Reopen(); err != nil {
+				slog.Error("reopening the log failed", "err", err)
+			}
+		},
+	}, nil
+}
+
+// OpenStore opens the database. A new, empty database gets the schema
+// when [database] auto_create_schema is true; any other schema must be the
+// one this binary knows.
+func OpenStore(ctx context.Context, conf *config.Config) (*store.Store, error) {
+	if AutoCreateSchema.Get(conf) {
+		if err := createSchemaIfEmpty(ctx, conf); err != nil {
+			return nil, err
+		}
+	}
+	return store.Open(ctx, conf)
+}
+
+func createSchemaIfEmpty(ctx context.Context, conf *config.Config) error {
+	if err := os.MkdirAll(StatePath.Get(conf), 0o750); err != nil {
+		return fmt.Errorf("state_path: %w", err)
+	}
+	d, err := db.Open(ctx, conf)
+	if err != nil {
+		return err
+	}
+	defer d.Close(ctx)
+	current, _, err := d.SchemaVersion(ctx, store.Migrations)
+	if err != nil {
+		return err
+	}
+	if current == 0 {
+		if _, err := d.Sync(ctx, store.Migrations, 0); err != nil {
+			return fmt.Errorf("creating the schema: %w", err)
+		}
+		slog.Info("created the database schema", "connection", d.URL().String())
+	}
+	return nil
+}
+
+// StoreService closes the database last but one: after the API and the
+// manager finished their work, so every write in flight is committed.
+func StoreService(s *store.Store) service.Hook {
+	return service.Hook{Name: "database", OnStop: s.Close}
+}
+
+// Registry returns the paste factories the service's api-paste.ini names:
+// oslo.middleware's filters, the no-auth filter, the API and nova's
+// pipeline_factory composite.
+func Registry(conf *config.Config, st api.Store) (*paste.Registry, error) {
+	reg := paste.NewRegistry()
+	if err := middleware.Register(reg, conf); err != nil {
+		return nil, err
+	}
+	reg.Middleware("compute.api.auth:NoAuth.factory", api.NoAuth)
+	a := api.New(st, slog.Default())
+	reg.App("compute.api:APIRouter.factory", func(_, _ map[string]string) (http.Handler, error) { return a, nil })
+	reg.Composite("call:compute.api.auth:pipeline_factory_v21", paste.PipelineFactory(func() string { return AuthStrategy.Get(conf) }))
+	return reg, nil
+}
+
+// NewWSGIService is the service named compute_api, as nova's osapi_compute:
+// [DEFAULT] compute_api_listen, compute_api_listen_port and
+// compute_api_workers set where it listens and how many workers run.
+func NewWSGIService(conf *config.Config, st api.Store) (*wsgi.Service, error) {
+	reg, err := Registry(conf, st)
+	if err != nil {
+		return nil, err
+	}
+	return wsgi.NewService(conf, "compute_api", nil, wsgi.ServiceOptions{Registry: reg, DefaultPort: 8774})
+}
