@@ -72,7 +72,9 @@ func LaunchWith(conf *config.Config, svc Service, workers int, restartMethod str
 		return nil, err
 	}
 	if o.Log == nil {
-		o.Log = slog.Default()
+		// oslo's logger name, so that log searches written for OpenStack
+		// services ("oslo_service.service ... Caught SIGTERM") still match.
+		o.Log = slog.Default().With("logger", "oslo_service.service")
 	}
 	b := &base{conf: conf, svc: svc, method: restartMethod, o: o, log: o.Log, sd: notifier{o.Log},
 		stopReq: make(chan struct{}, 1), started: time.Now()}

@@ -62,7 +62,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	log := slog.Default()
+	log := slog.Default().With("logger", "compute-api")
 	log.Info(fmt.Sprintf("compute-api %s starting", Version), "pid", os.Getpid())
 
 	// 3. Versioned objects and their database.

@@ -115,7 +115,7 @@ func createSchemaIfEmpty(ctx context.Context, conf *config.Config) error {
 		if _, err := d.Sync(ctx, store.Migrations, 0); err != nil {
 			return fmt.Errorf("creating the schema: %w", err)
 		}
-		slog.Info("created the database schema", "connection", d.URL().String())
+		slog.Default().With("logger", "compute-api").Info("created the database schema")
 	}
 	return nil
 }
