@@ -8,8 +8,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"testing"
 	"syscall"
+	"testing"
 	"time"
 )
 
