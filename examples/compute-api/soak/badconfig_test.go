@@ -22,9 +22,11 @@ import (
 // activation task run in every process after the error (seen in the
 // debug log) and checks that it did not.
 func TestBadConfigSIGHUP(t *testing.T) {
+	t.Parallel()
 	for _, method := range []string{"reload", "mutate"} {
 		for _, workers := range []int{2, 1} {
 			t.Run(fmt.Sprintf("%s/workers=%d", method, workers), func(t *testing.T) {
+				t.Parallel()
 				testBadConfig(t, method, workers)
 			})
 		}

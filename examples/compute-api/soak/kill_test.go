@@ -17,6 +17,7 @@ import (
 // fails the requests of every keep-alive connection the worker held
 // (pyref: about 50 in 10 s of wrk).
 func TestKillWorker(t *testing.T) {
+	t.Parallel()
 	s := startService(t, config{workers: 2, method: "mutate", buildDelay: 3600}, "")
 	l := startLoad(t, s.addr, "kill", *flagClients)
 	l.waitOK(*flagSettle)

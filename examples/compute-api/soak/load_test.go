@@ -39,7 +39,7 @@ type load struct {
 	running  atomic.Int64
 
 	sent, ok, failed, refused atomic.Int64
-	creates                   atomic.Int64
+	creates, creating         atomic.Int64   // sent, and in flight
 	perClient                 []atomic.Int64 // successes
 
 	mu      sync.Mutex
@@ -108,7 +108,13 @@ func (l *load) client(i int, keepAlive bool) {
 			op, method, path = "detail", "GET", "/v2.1/servers/detail?limit=5"
 		}
 		start := time.Now()
+		if op == "create" {
+			l.creating.Add(1)
+		}
 		r, err := k.do(method, path, body)
+		if op == "create" {
+			l.creating.Add(-1)
+		}
 		l.sent.Add(1)
 		switch {
 		case err != nil:
@@ -249,18 +255,20 @@ func (l *load) errSummary() string {
 	return b.String()
 }
 
-// waitedIn counts the acknowledged creates that were sent while [from,
-// to) and answered after to: the ones that waited out a fault.
-func (l *load) waitedIn(from, to time.Time) int {
+// waitedOut counts the acknowledged creates that were in flight at t
+// (sent before it and answered after it), and returns the longest time
+// one of them took.
+func (l *load) waitedOut(t time.Time) (int, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	n := 0
+	n, longest := 0, time.Duration(0)
 	for _, s := range l.spans {
-		if !s.start.Before(from) && s.start.Before(to) && s.end.After(to) {
+		if s.start.Before(t) && s.end.After(t) {
 			n++
+			longest = max(longest, s.end.Sub(s.start))
 		}
 	}
-	return n
+	return n, longest
 }
 
 // verify checks every acknowledged create against the servers the API

@@ -22,6 +22,7 @@ var (
 	flagClients = flag.Int("soak.clients", 8, "load clients per scenario (half of them on keep-alive connections)")
 	flagRounds  = flag.Int("soak.rounds", 1, "how many times each scenario injects its fault")
 	flagSettle  = flag.Int64("soak.settle", 150, "successful requests the load makes before the first fault and after each")
+	flagKeep    = flag.String("soak.keep", "", "copy the state and the logs of every run of the service into this directory")
 	// flagKnownBugs runs the scenarios that fail on a known bug.
 	flagKnownBugs = flag.Bool("soak.known-bugs", false, "run the scenarios that are skipped for a known bug")
 )
@@ -34,7 +35,7 @@ func TestMain(m *testing.M) {
 		if binary.dir != "" {
 			os.RemoveAll(binary.dir)
 		}
-		reapOrphans()
+		reapAll()
 		if kids := children(os.Getpid()); len(kids) > 0 {
 			fmt.Fprintf(os.Stderr, "soak: processes left behind: %v\n", kids)
 			if code == 0 {

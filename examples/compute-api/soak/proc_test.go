@@ -48,9 +48,19 @@ func alive(pid int) bool {
 	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z'
 }
 
-// reapOrphans waits for the processes that were re-parented to the test
-// (it is a child subreaper) and have exited.
-func reapOrphans() {
+// reap waits for those of pids that were re-parented to the test (it is
+// a child subreaper) and have exited; any pid that is not the test's
+// child is left alone, so that a running service's exec.Cmd keeps its
+// own.
+func reap(pids []int) {
+	for _, pid := range pids {
+		var ws syscall.WaitStatus
+		syscall.Wait4(pid, &ws, syscall.WNOHANG, nil)
+	}
+}
+
+// reapAll waits for every child of the test that has exited.
+func reapAll() {
 	for {
 		var ws syscall.WaitStatus
 		pid, err := syscall.Wait4(-1, &ws, syscall.WNOHANG, nil)

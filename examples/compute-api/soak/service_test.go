@@ -256,7 +256,7 @@ func (s *service) cleanup() {
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		reapOrphans()
+		reap(kids)
 		if !slices.ContainsFunc(kids, alive) {
 			break
 		}
@@ -270,6 +270,12 @@ func (s *service) cleanup() {
 	for _, bad := range []string{"WARNING: DATA RACE", "panic:", "fatal error:"} {
 		if strings.Contains(text, bad) {
 			s.t.Errorf("the service's log has %q", bad)
+		}
+	}
+	if *flagKeep != "" {
+		dst := filepath.Join(*flagKeep, strings.ReplaceAll(s.t.Name(), "/", "_")+"-"+filepath.Base(s.log))
+		if err := os.CopyFS(dst, os.DirFS(s.dir)); err != nil {
+			s.t.Errorf("keeping the run: %v", err)
 		}
 	}
 	if s.t.Failed() {

@@ -16,9 +16,11 @@ import (
 // a reload (pyref: about 150 failed requests in 20 s of wrk); the goal
 // here is none failed and none lost.
 func TestSIGHUP(t *testing.T) {
+	t.Parallel()
 	for _, method := range []string{"reload", "mutate"} {
 		for _, workers := range []int{2, 1} {
 			t.Run(fmt.Sprintf("%s/workers=%d", method, workers), func(t *testing.T) {
+				t.Parallel()
 				testSIGHUP(t, method, workers)
 			})
 		}

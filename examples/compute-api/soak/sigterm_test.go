@@ -28,8 +28,12 @@ import (
 // just before the signal; the keep-alive clients, whose connections the
 // service has accepted, go on until it closes them.
 func TestSIGTERM(t *testing.T) {
+	t.Parallel()
 	for _, workers := range []int{2, 1} {
-		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) { testSIGTERM(t, workers) })
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			t.Parallel()
+			testSIGTERM(t, workers)
+		})
 	}
 }
 
