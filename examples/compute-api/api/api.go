@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/goslo/goslo/objects"
 	"github.com/goslo/goslo/reqctx"
@@ -58,6 +60,9 @@ type API struct {
 	store Store
 	log   *slog.Logger
 	mux   *http.ServeMux
+
+	versionDocs     sync.Map // application URL -> the versions document
+	versionDocCount atomic.Int32
 }
 
 // New returns the API over store; log nil means slog.Default().
