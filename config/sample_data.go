@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // The machine-readable sample (oslo-config-generator --format json|yaml)
@@ -220,7 +222,7 @@ func writePyJSON(b *bytes.Buffer, v any) {
 		case math.IsInf(v, -1):
 			b.WriteString("-Infinity")
 		default:
-			b.WriteString(pyFloatRepr(v))
+			b.WriteString(py.FloatRepr(v))
 		}
 	case string:
 		writeJSONString(b, v)

@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"github.com/goslo/goslo/internal/ini"
+	"github.com/goslo/goslo/internal/py"
 )
 
 // Type converts the text of an option (from a file, the command line or the
@@ -392,7 +393,7 @@ func (t Float) Check(f float64) (float64, error) {
 }
 
 // Format implements Type.
-func (Float) Format(v float64) string { return pyFloatRepr(v) }
+func (Float) Format(v float64) string { return py.FloatRepr(v) }
 
 // TypeName implements Type.
 func (t Float) TypeName() string { return nameOr(t.Name, "floating point value") }

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/goslo/goslo/internal/py"
 	"github.com/goslo/goslo/reqctx"
 )
 
@@ -406,7 +407,7 @@ func appendJSONFloat(b []byte, f float64) []byte {
 	case math.IsInf(f, -1):
 		return append(b, "-Infinity"...)
 	}
-	return appendFloatRepr(b, f)
+	return py.AppendFloatRepr(b, f)
 }
 
 const hexDigits = "0123456789abcdef"

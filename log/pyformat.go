@@ -6,8 +6,9 @@ import (
 	"math/big"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // This file is Python's printf-style formatting with a mapping
@@ -226,7 +227,7 @@ func appendStr(b []byte, v value) []byte {
 	case kInt:
 		return strconv.AppendInt(b, v.i, 10)
 	case kFloat:
-		return appendFloatRepr(b, v.f)
+		return py.AppendFloatRepr(b, v.f)
 	case kBool:
 		if v.i != 0 {
 			return append(b, "True"...)
@@ -263,86 +264,13 @@ func appendRepr(b []byte, v value, ascii bool) []byte {
 	return appendStr(b, v)
 }
 
-// appendStrRepr appends the repr of a str: quoted with ' unless it
-// contains ' and no ", with Python's escapes.
+// appendStrRepr appends the repr of a str, or its ascii() when ascii is
+// set.
 func appendStrRepr(b []byte, s string, ascii bool) []byte {
-	q := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		q = '"'
+	if ascii {
+		return py.AppendStrASCII(b, s)
 	}
-	b = append(b, q)
-	for _, r := range s {
-		switch {
-		case r == rune(q) || r == '\\':
-			b = append(b, '\\', byte(r))
-		case r == '\t':
-			b = append(b, `\t`...)
-		case r == '\n':
-			b = append(b, `\n`...)
-		case r == '\r':
-			b = append(b, `\r`...)
-		case r < 0x20 || r == 0x7f:
-			b = append(b, fmt.Sprintf(`\x%02x`, r)...)
-		case r < 0x7f:
-			b = append(b, byte(r))
-		case ascii || !pyPrintable(r):
-			switch {
-			case r <= 0xff:
-				b = append(b, fmt.Sprintf(`\x%02x`, r)...)
-			case r <= 0xffff:
-				b = append(b, fmt.Sprintf(`\u%04x`, r)...)
-			default:
-				b = append(b, fmt.Sprintf(`\U%08x`, r)...)
-			}
-		default:
-			b = utf8.AppendRune(b, r)
-		}
-	}
-	return append(b, q)
-}
-
-// pyPrintable approximates Python's str.isprintable for one character:
-// not a control, format, surrogate, private-use, unassigned or separator
-// character other than the space.
-func pyPrintable(r rune) bool {
-	if r == ' ' {
-		return true
-	}
-	if r == utf8.RuneError {
-		return true
-	}
-	return unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S)
-}
-
-// appendFloatRepr appends Python's repr of a float: the shortest text
-// that reads back, with an exponent below 1e-4 and from 1e16.
-func appendFloatRepr(b []byte, f float64) []byte {
-	switch {
-	case math.IsInf(f, 1):
-		return append(b, "inf"...)
-	case math.IsInf(f, -1):
-		return append(b, "-inf"...)
-	case math.IsNaN(f):
-		return append(b, "nan"...)
-	}
-	if f == 0 {
-		if math.Signbit(f) {
-			return append(b, "-0.0"...)
-		}
-		return append(b, "0.0"...)
-	}
-	abs := math.Abs(f)
-	if abs >= 1e16 || abs < 1e-4 {
-		s := strconv.FormatFloat(f, 'e', -1, 64)
-		// Go writes e+06 / e-05 as Python does, but no ".0" is added.
-		return append(b, s...)
-	}
-	start := len(b)
-	b = strconv.AppendFloat(b, f, 'f', -1, 64)
-	if !strings.ContainsRune(string(b[start:]), '.') {
-		b = append(b, ".0"...)
-	}
-	return b
+	return py.AppendStrRepr(b, s)
 }
 
 // appendFormatted appends v converted by sp, as Python's % operator. The
@@ -398,7 +326,7 @@ func appendFormatted(b []byte, v value, sp spec) []byte {
 	switch sp.conv {
 	case 'd', 'i', 'u', 'o', 'x', 'X':
 		if isFloat && (math.IsInf(f, 0) || math.IsNaN(f)) {
-			return pad(b, "", appendFloatRepr(scratch[:0], f), sp, false)
+			return pad(b, "", py.AppendFloatRepr(scratch[:0], f), sp, false)
 		}
 		neg := i < 0
 		u := uint64(i)

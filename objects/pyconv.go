@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // This file holds the few Python built-ins whose exact behaviour the oslo
@@ -106,7 +108,7 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // pyParseInt is Python's int(s) for a str argument (base 10).
 func pyParseInt(s string) (int64, error) {
 	bad := func() error {
-		return errors.New("invalid literal for int() with base 10: " + pyReprString(s))
+		return errors.New("invalid literal for int() with base 10: " + py.StrRepr(s))
 	}
 	t, ok := pyNormalizeNumber(s)
 	if !ok || t == "" {
@@ -138,7 +140,7 @@ func pyParseInt(s string) (int64, error) {
 // pyParseFloat is Python's float(s) for a str argument.
 func pyParseFloat(s string) (float64, error) {
 	bad := func() error {
-		return errors.New("could not convert string to float: " + pyReprString(s))
+		return errors.New("could not convert string to float: " + py.StrRepr(s))
 	}
 	t, ok := pyNormalizeNumber(s)
 	if !ok || t == "" {
@@ -212,146 +214,6 @@ func validDecimal(s string) bool {
 	return i == n
 }
 
-// pyFloatRepr formats f as Python's repr(float) does: the shortest string
-// that reads back to f, in fixed notation for decimal exponents from -4 up
-// to 16 and in scientific notation (at least two exponent digits) outside.
-func pyFloatRepr(f float64) string {
-	return string(appendPyFloat(nil, f))
-}
-
-func appendPyFloat(b []byte, f float64) []byte {
-	switch {
-	case math.IsNaN(f):
-		return append(b, "nan"...)
-	case math.IsInf(f, 1):
-		return append(b, "inf"...)
-	case math.IsInf(f, -1):
-		return append(b, "-inf"...)
-	}
-	var tmp [32]byte
-	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64)
-	if e[0] == '-' {
-		b = append(b, '-')
-		e = e[1:]
-	}
-	// e is d[.ddd]e±XX: collect the digits and the exponent.
-	var dbuf [24]byte
-	digits := dbuf[:0]
-	i := 0
-	for ; e[i] != 'e'; i++ {
-		if e[i] != '.' {
-			digits = append(digits, e[i])
-		}
-	}
-	x := 0
-	for _, c := range e[i+2:] {
-		x = x*10 + int(c-'0')
-	}
-	if e[i+1] == '-' {
-		x = -x
-	}
-	decpt := x + 1
-	if decpt > -4 && decpt <= 16 {
-		switch {
-		case decpt <= 0:
-			b = append(b, "0."...)
-			for i := 0; i < -decpt; i++ {
-				b = append(b, '0')
-			}
-			b = append(b, digits...)
-		case decpt >= len(digits):
-			b = append(b, digits...)
-			for i := len(digits); i < decpt; i++ {
-				b = append(b, '0')
-			}
-			b = append(b, ".0"...)
-		default:
-			b = append(b, digits[:decpt]...)
-			b = append(b, '.')
-			b = append(b, digits[decpt:]...)
-		}
-		return b
-	}
-	b = append(b, digits[0])
-	if len(digits) > 1 {
-		b = append(b, '.')
-		b = append(b, digits[1:]...)
-	}
-	b = append(b, 'e')
-	if x < 0 {
-		b = append(b, '-')
-		x = -x
-	} else {
-		b = append(b, '+')
-	}
-	if x < 10 {
-		b = append(b, '0')
-	}
-	return strconv.AppendInt(b, int64(x), 10)
-}
-
-// pyReprString is Python's repr() of a str: single quotes unless the text
-// holds a single quote and no double quote, backslash escapes for the
-// quote, the backslash, \t \n \r and every non-printable character.
-func pyReprString(s string) string {
-	var b strings.Builder
-	appendPyReprString(&b, s)
-	return b.String()
-}
-
-func appendPyReprString(b *strings.Builder, s string) {
-	q := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		q = '"'
-	}
-	b.WriteByte(q)
-	for _, r := range s {
-		switch {
-		case r == rune(q) || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == ' ' || (r > ' ' && r < 0x7f):
-			b.WriteRune(r)
-		case r < 0x100 && !pyIsPrintable(r):
-			b.WriteString(`\x`)
-			b.WriteString(hex2(uint64(r), 2))
-		case !pyIsPrintable(r) && r < 0x10000:
-			b.WriteString(`\u`)
-			b.WriteString(hex2(uint64(r), 4))
-		case !pyIsPrintable(r):
-			b.WriteString(`\U`)
-			b.WriteString(hex2(uint64(r), 8))
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte(q)
-}
-
-// pyIsPrintable is str.isprintable() for one character: everything except
-// the categories Cc, Cf, Cs, Co, Cn, Zl, Zp and the Zs spaces other than
-// the ASCII space.
-func pyIsPrintable(r rune) bool {
-	if r == ' ' {
-		return true
-	}
-	return unicode.IsPrint(r)
-}
-
-func hex2(v uint64, width int) string {
-	s := strconv.FormatUint(v, 16)
-	for len(s) < width {
-		s = "0" + s
-	}
-	return s
-}
-
 // pyIntString is str() of a Python int written as a JSON integer literal
 // that did not fit into int64.
 func pyIntString(literal string) string {
@@ -395,11 +257,11 @@ func appendPyRepr(b *strings.Builder, v any, depth int) {
 			b.WriteString("False")
 		}
 	case string:
-		appendPyReprString(b, x)
+		b.WriteString(py.StrRepr(x))
 	case float64:
-		b.Write(appendPyFloat(nil, x))
+		b.WriteString(py.FloatRepr(x))
 	case float32:
-		b.Write(appendPyFloat(nil, float64(x)))
+		b.WriteString(py.FloatRepr(float64(x)))
 	case json.Number:
 		p, err := toPval(x, 0)
 		if err != nil {
@@ -434,7 +296,7 @@ func appendPyRepr(b *strings.Builder, v any, depth int) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			appendPyReprString(b, k)
+			b.WriteString(py.StrRepr(k))
 			b.WriteString(": ")
 			appendPyRepr(b, x[k], depth+1)
 		}

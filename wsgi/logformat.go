@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // The access log line is written with wsgi_log_format, a Python
@@ -310,7 +312,7 @@ func appendPlain(b []byte, f logField, rec *accessRecord, date string) []byte {
 	case fieldBodyLength:
 		return strconv.AppendInt(b, rec.bodyLength, 10)
 	case fieldWallSeconds:
-		return appendPyFloatRepr(b, rec.wall.Seconds())
+		return py.AppendFloatRepr(b, rec.wall.Seconds())
 	}
 	return b
 }
@@ -494,7 +496,7 @@ func pyStr(v pyValue) string {
 	case kindInt:
 		return strconv.FormatInt(v.i, 10)
 	case kindFloat:
-		return string(appendPyFloatRepr(nil, v.f))
+		return string(py.AppendFloatRepr(nil, v.f))
 	}
 	return v.s
 }
@@ -504,100 +506,30 @@ func pyRepr(v pyValue, ascii bool) string {
 	if v.kind != kindStr {
 		return pyStr(v)
 	}
-	s := v.s
-	quote := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		quote = '"'
+	s := latin1Fallback(v.s)
+	if ascii {
+		return string(py.AppendStrASCII(nil, s))
 	}
-	b := []byte{quote}
+	return py.StrRepr(s)
+}
+
+// latin1Fallback returns s with every byte that is not UTF-8 replaced by
+// the character of the same number: eventlet decodes the request line as
+// Latin-1, so that is the character Python sees.
+func latin1Fallback(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+8)
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
-			// A byte that is not UTF-8: eventlet decodes the request
-			// line as Latin-1, so it is that code point.
 			r = rune(s[i])
 		}
+		b = utf8.AppendRune(b, r)
 		i += size
-		switch {
-		case r == '\\' || r == rune(quote):
-			b = append(b, '\\', byte(r))
-		case r == '\t':
-			b = append(b, '\\', 't')
-		case r == '\n':
-			b = append(b, '\\', 'n')
-		case r == '\r':
-			b = append(b, '\\', 'r')
-		case r < 0x20 || r == 0x7f:
-			b = fmt.Appendf(b, `\x%02x`, r)
-		case r < utf8.RuneSelf:
-			b = append(b, byte(r))
-		case !ascii && unicode.IsPrint(r):
-			b = utf8.AppendRune(b, r)
-		case r <= 0xff:
-			b = fmt.Appendf(b, `\x%02x`, r)
-		case r <= 0xffff:
-			b = fmt.Appendf(b, `\u%04x`, r)
-		default:
-			b = fmt.Appendf(b, `\U%08x`, r)
-		}
 	}
-	return string(append(b, quote))
-}
-
-// appendPyFloatRepr appends repr(f): the shortest digits that read back
-// as f, in positional notation for exponents -4 to 15 (with ".0" when
-// integral), else in scientific notation with at least two exponent
-// digits.
-func appendPyFloatRepr(b []byte, f float64) []byte {
-	switch {
-	case math.IsInf(f, 1):
-		return append(b, "inf"...)
-	case math.IsInf(f, -1):
-		return append(b, "-inf"...)
-	case math.IsNaN(f):
-		return append(b, "nan"...)
-	}
-	var tmp [32]byte
-	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64)
-	neg := e[0] == '-'
-	if neg {
-		e = e[1:]
-		b = append(b, '-')
-	}
-	mant, expText, _ := strings.Cut(string(e), "e")
-	exp, _ := strconv.Atoi(expText)
-	ds := strings.Replace(mant, ".", "", 1)
-	if exp < -4 || exp >= 16 {
-		b = append(b, ds[0])
-		if len(ds) > 1 {
-			b = append(b, '.')
-			b = append(b, ds[1:]...)
-		}
-		b = append(b, 'e')
-		if exp < 0 {
-			b = append(b, '-')
-			exp = -exp
-		} else {
-			b = append(b, '+')
-		}
-		if exp < 10 {
-			b = append(b, '0')
-		}
-		return strconv.AppendInt(b, int64(exp), 10)
-	}
-	if exp < 0 {
-		b = append(b, "0."...)
-		b = appendRepeat(b, '0', -exp-1)
-		return append(b, ds...)
-	}
-	if len(ds) <= exp+1 {
-		b = append(b, ds...)
-		b = appendRepeat(b, '0', exp+1-len(ds))
-		return append(b, ".0"...)
-	}
-	b = append(b, ds[:exp+1]...)
-	b = append(b, '.')
-	return append(b, ds[exp+1:]...)
+	return string(b)
 }
 
 // pyFloatFormat formats a non-negative f with %e, %f or %g as Python's
