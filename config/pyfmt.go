@@ -68,15 +68,5 @@ func pyRepr(v any) string {
 
 // pyG is Python's '%g' formatting, used in oslo's bound messages.
 func pyG(f float64) string {
-	s := strconv.FormatFloat(f, 'g', 6, 64)
-	if strings.Contains(s, "e") {
-		m, e, _ := strings.Cut(s, "e")
-		if strings.Contains(m, ".") {
-			m = strings.TrimRight(strings.TrimRight(m, "0"), ".")
-		}
-		sign := e[:1]
-		n, _ := strconv.Atoi(e[1:])
-		return fmt.Sprintf("%se%s%02d", m, sign, n)
-	}
-	return s
+	return string(py.AppendFormat(nil, py.Float(f), py.Spec{Width: -1, Prec: -1, Conv: 'g'}))
 }
