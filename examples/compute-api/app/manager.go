@@ -32,13 +32,6 @@ var (
 		"Full class name for the manager of the compute API service.")
 )
 
-func registerComputeOptions(conf *config.Config) error {
-	if err := conf.RegisterGroup(config.Group{Name: "compute", Help: "Options of the compute manager."}); err != nil {
-		return err
-	}
-	return conf.Register(BuildDelay, PurgeAge, PurgeInterval, ReportInterval, ServiceDownTime, ComputeManagerOpt)
-}
-
 // Binary is the service's name in the heartbeat table.
 const Binary = "compute-api"
 
