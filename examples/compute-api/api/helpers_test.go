@@ -134,7 +134,10 @@ type opt func(*http.Request)
 
 // as makes the caller a member of project.
 func as(project string) opt {
-	return func(r *http.Request) { r.Header.Set("X-Project-Id", project); r.Header.Set("X-User-Id", project+"-user") }
+	return func(r *http.Request) {
+		r.Header.Set("X-Project-Id", project)
+		r.Header.Set("X-User-Id", project+"-user")
+	}
 }
 
 // admin makes the caller an admin of project.
