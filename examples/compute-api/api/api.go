@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/goslo/goslo/objects"
@@ -61,6 +63,9 @@ type API struct {
 	store Store
 	log   *slog.Logger
 	mux   *http.ServeMux
+
+	versionDocs     sync.Map // application URL -> the versions document
+	versionDocCount atomic.Int32
 }
 
 // New returns the API over store; log nil means slog.Default().
