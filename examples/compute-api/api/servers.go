@@ -43,7 +43,11 @@ func serverView(r *http.Request, s *objects.Object, detail bool) map[string]any 
 	v["flavor"] = map[string]any{"id": fid, "links": []any{map[string]any{"rel": "bookmark",
 		"href": middleware.ApplicationURL(r) + "/flavors/" + fid}}}
 	v["created"] = stamp(s, "created_at")
+	// nova shows the creation time until the first update.
 	v["updated"] = stamp(s, "updated_at")
+	if v["updated"] == nil {
+		v["updated"] = v["created"]
+	}
 	v["accessIPv4"] = ip
 	if RequestVersion(r.Context()).AtLeast(descriptionVersion) {
 		v["description"] = nullable(s, "description")

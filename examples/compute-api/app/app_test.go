@@ -211,6 +211,12 @@ func TestComputeManager(t *testing.T) {
 		if _, err := m.PeriodicTasks().RunPeriodicTasks(ctx, true); err != nil {
 			t.Fatal(err)
 		}
+		// The heartbeat has its own timer, started with the service; its
+		// first report is immediate.
+		if err := m.PostStartHook(ctx); err != nil {
+			t.Fatal(err)
+		}
+		defer m.CleanupHost(ctx)
 	}
 
 	if n := logA.count("purged ") + logB.count("purged "); n != 1 || logA.count("purged 1 ") != 1 {
@@ -234,9 +240,16 @@ func TestComputeManager(t *testing.T) {
 		}
 	}
 
-	services, err := stA.DB.Services(ctx, db.ServiceFilter{Binary: app.Binary})
-	if err != nil {
-		t.Fatal(err)
+	var services []db.ServiceRecord
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		services, err = stA.DB.Services(ctx, db.ServiceFilter{Binary: app.Binary})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(services) == 2 && services[0].ReportCount >= 1 && services[1].ReportCount >= 1 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	now, err := stA.DB.Now(ctx)
 	if err != nil {
