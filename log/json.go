@@ -151,23 +151,23 @@ var (
 )
 
 func appendJSONValue(b []byte, v value) []byte {
-	switch v.kind {
+	switch v.Kind {
 	case kNone:
 		return append(b, "null"...)
 	case kStr:
-		return py.AppendJSONString(b, v.s)
+		return py.AppendJSONString(b, v.S)
 	case kInt:
-		return strconv.AppendInt(b, v.i, 10)
+		return strconv.AppendInt(b, v.I, 10)
 	case kFloat:
-		return appendJSONFloat(b, v.f)
+		return appendJSONFloat(b, v.F)
 	case kBool:
-		if v.i != 0 {
+		if v.I != 0 {
 			return append(b, "true"...)
 		}
 		return append(b, "false"...)
 	case kList:
 		b = append(b, '[')
-		for i, s := range v.list {
+		for i, s := range v.List {
 			if i > 0 {
 				b = append(b, ", "...)
 			}

@@ -89,30 +89,24 @@ func convText(s string, start int) string {
 	return s[start:end]
 }
 
-// value kinds, the same numbers as internal/py's.
+// value kinds, internal/py's.
 const (
-	kNone  = uint8(py.KindNone)
-	kStr   = uint8(py.KindStr)
-	kInt   = uint8(py.KindInt)
-	kFloat = uint8(py.KindFloat)
-	kBool  = uint8(py.KindBool)
-	kList  = uint8(py.KindList)
+	kNone  = py.KindNone
+	kStr   = py.KindStr
+	kInt   = py.KindInt
+	kFloat = py.KindFloat
+	kBool  = py.KindBool
+	kList  = py.KindList
 )
 
 // value is a Python value: None, str, int, float, bool or a list of str.
-type value struct {
-	kind uint8
-	s    string
-	i    int64
-	f    float64
-	list []string
-}
+type value = py.Value
 
-func vStr(s string) value    { return value{kind: kStr, s: s} }
-func vInt(i int64) value     { return value{kind: kInt, i: i} }
-func vFloat(f float64) value { return value{kind: kFloat, f: f} }
-func vBool(b bool) value     { return value{kind: kBool, i: b2i(b)} }
-func vList(l []string) value { return value{kind: kList, list: l} }
+func vStr(s string) value    { return value{Kind: kStr, S: s} }
+func vInt(i int64) value     { return value{Kind: kInt, I: i} }
+func vFloat(f float64) value { return value{Kind: kFloat, F: f} }
+func vBool(b bool) value     { return value{Kind: kBool, I: b2i(b)} }
+func vList(l []string) value { return value{Kind: kList, List: l} }
 func vOptStr(s string) value {
 	if s == "" {
 		return value{}
@@ -127,21 +121,13 @@ func b2i(b bool) int64 {
 	return 0
 }
 
-// py is v as internal/py takes it.
-func (v value) py() py.Value {
-	return py.Value{Kind: py.Kind(v.kind), S: v.s, I: v.i, F: v.f, List: v.list}
-}
-
-// truthy is Python's bool(v).
-func (v value) truthy() bool { return v.py().Truthy() }
-
 // appendStr appends Python's str(v).
-func appendStr(b []byte, v value) []byte { return py.AppendStr(b, v.py()) }
+func appendStr(b []byte, v value) []byte { return py.AppendStr(b, v) }
 
 // appendFormatted appends v converted by sp, as Python's % operator. The
 // conversion was checked against the value's kind when the format was
 // compiled; a mismatch left (a None where a number is wanted) is written
 // with str().
 func appendFormatted(b []byte, v value, sp spec) []byte {
-	return py.AppendFormat(b, v.py(), py.Spec(sp))
+	return py.AppendFormat(b, v, py.Spec(sp))
 }

@@ -377,7 +377,7 @@ func (f *textFormatter) appendUserIdentity(b []byte, rc contextValues) []byte {
 		default:
 			v = contextValue(rc, p.field)
 		}
-		if !v.truthy() {
+		if !v.Truthy() {
 			v = vStr("-")
 		}
 		if p.plain {
