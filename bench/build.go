@@ -1,15 +1,78 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 )
 
-// buildTargets returns the targets of this run; the first one is goslo's
-// example service, to which the others are compared.
+// buildTargets builds goslo's example service and the bare server, and
+// returns the targets of this run; the first is goslo's service, to which
+// the others are compared.
 func buildTargets(ctx context.Context, o options) ([]target, func(), error) {
-	var targets []target
-	cleanup := func() {}
+	dir, err := os.MkdirTemp("", "goslo-bench-bin")
+	if err != nil {
+		return nil, func() {}, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	paste, err := filepath.Abs("examples/compute-api/etc/api-paste.ini")
+	if err != nil {
+		return nil, cleanup, err
+	}
+	if _, err := os.Stat(paste); err != nil {
+		return nil, cleanup, fmt.Errorf("run bench from the repository root: %w", err)
+	}
+	for _, b := range []struct{ out, pkg string }{
+		{"compute-api", "./examples/compute-api"}, {"bareserver", "./bench/bareserver"},
+	} {
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, b.out), b.pkg)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, cleanup, fmt.Errorf("go build %s: %v\n%s", b.pkg, err, out)
+		}
+	}
+	paths := map[string]string{"root": "/", "list10": "/v2.1/servers?limit=10"}
+	conf := func(extra string) func(workers, port int, run string) string {
+		return func(workers, port int, run string) string {
+			return fmt.Sprintf(`[DEFAULT]
+state_path = %s
+compute_api_listen = 127.0.0.1
+compute_api_listen_port = %d
+compute_api_workers = %d
+api_paste_config = %s
+log_file = %s
+use_stderr = false
+debug = false
+graceful_shutdown_timeout = 10
+%s
+[compute]
+build_delay = 1
+`, filepath.Join(run, "goslo-"+strconv.Itoa(port)), port, workers, paste, filepath.Join(run, "goslo-"+strconv.Itoa(port)+".log"), extra)
+		}
+	}
+	// goslo logs an access line per request at INFO, as pyref (eventlet)
+	// does; the second variant turns it off to show what it costs.
+	goslo := binaryTarget("goslo", filepath.Join(dir, "compute-api"), paths, conf(""))
+	goslo.setup = createServers
+	quiet := binaryTarget("goslo-noaccesslog", filepath.Join(dir, "compute-api"), paths, conf("default_log_levels = goslo.wsgi=WARN"))
+	quiet.setup = createServers
+	bare := target{
+		name:  "bare net/http",
+		paths: paths,
+		setup: createServers,
+		start: func(ctx context.Context, workers, port int, run string) (*exec.Cmd, error) {
+			cmd := exec.CommandContext(ctx, filepath.Join(dir, "bareserver"),
+				"-listen", fmt.Sprintf("127.0.0.1:%d", port),
+				"-db", "sqlite:///"+filepath.Join(run, "bare-"+strconv.Itoa(port)+".sqlite"))
+			return cmd, cmd.Start()
+		},
+	}
+	targets := []target{goslo, quiet, bare}
 	if o.pyref != "" {
 		if !hasPython(o.pyref) {
 			return nil, cleanup, fmt.Errorf("-pyref %s: pyref.py or its Python libraries are missing (apt-get install python3-oslo.service python3-pastedeploy python3-oslo.middleware python3-routes python3-webob python3-eventlet)", o.pyref)
@@ -17,4 +80,25 @@ func buildTargets(ctx context.Context, o options) ([]target, func(), error) {
 		targets = append(targets, pyrefTarget(o.pyref))
 	}
 	return targets, cleanup, nil
+}
+
+// createServers makes the ten servers the list measurement reads.
+func createServers(ctx context.Context, base string) error {
+	for i := range 10 {
+		body, _ := json.Marshal(map[string]any{"server": map[string]any{"name": fmt.Sprintf("bench-%d", i), "flavorRef": "1"}})
+		req, err := http.NewRequestWithContext(ctx, "POST", base+"/v2.1/servers", bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusAccepted {
+			return fmt.Errorf("create server: %s", resp.Status)
+		}
+	}
+	return nil
 }

@@ -71,6 +71,8 @@ type row struct {
 	startup    time.Duration
 	rssIdle    []int // kB per process
 	rssLoad    []int
+	pssIdle    int // kB, all processes
+	pssLoad    int
 	root, list wrkResult
 	cpuRoot    float64 // server CPU µs per request
 	cpuList    float64
@@ -122,11 +124,18 @@ func measure(ctx context.Context, o options, t target, workers int, dir string) 
 		return r
 	}
 	r.startup = time.Since(t0)
+	if t.setup != nil {
+		if err := t.setup(ctx, base); err != nil {
+			r.err = err
+			return r
+		}
+	}
 	// Let every worker come up and settle before measuring idle memory.
 	waitTree(cmd.Process.Pid, workers, 30*time.Second)
 	time.Sleep(2 * time.Second)
 	for _, pid := range tree(cmd.Process.Pid) {
 		r.rssIdle = append(r.rssIdle, rssKB(pid))
+		r.pssIdle += pssKB(pid)
 	}
 	load := func(path string, res *wrkResult, cpu *float64) {
 		pids := tree(cmd.Process.Pid)
@@ -145,6 +154,7 @@ func measure(ctx context.Context, o options, t target, workers int, dir string) 
 	load(t.paths["list10"], &r.list, &r.cpuList)
 	for _, pid := range tree(cmd.Process.Pid) {
 		r.rssLoad = append(r.rssLoad, rssKB(pid))
+		r.pssLoad += pssKB(pid)
 	}
 	return r
 }
@@ -164,15 +174,16 @@ func report(w io.Writer, o options, rows []row) {
 	fmt.Fprintf(w, "# goslo side-by-side benchmark\n\n")
 	fmt.Fprintf(w, "Machine: %d cores (runtime.NumCPU), %s; wrk -t%d -c%d -d%s on 127.0.0.1; the load generator shares the cores.\n\n",
 		runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, o.threads, o.connections, o.duration)
-	fmt.Fprintln(w, "| target | workers | start-up to first 200 | RSS/process idle (MiB) | RSS/process loaded (MiB) | GET / req/s | p50 | p99 | CPU µs/req | list of 10 req/s | p50 | p99 | CPU µs/req | errors |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| target | workers | start-up to first 200 | RSS/process idle (MiB) | RSS/process loaded (MiB) | PSS total idle / loaded (MiB) | GET / req/s | p50 | p99 | CPU µs/req | list of 10 req/s | p50 | p99 | CPU µs/req | errors |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		if r.err != nil {
 			fmt.Fprintf(w, "| %s | %d | error: %s |\n", r.target, r.workers, strings.ReplaceAll(r.err.Error(), "\n", " "))
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.0f | %s | %s | %.0f | %.0f | %s | %s | %.0f | %d |\n",
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.1f / %.1f | %.0f | %s | %s | %.0f | %.0f | %s | %s | %.0f | %d |\n",
 			r.target, r.workers, r.startup.Round(time.Millisecond), mib(r.rssIdle), mib(r.rssLoad),
+			float64(r.pssIdle)/1024, float64(r.pssLoad)/1024,
 			r.root.ReqPerSec, r.root.P50, r.root.P99, r.cpuRoot,
 			r.list.ReqPerSec, r.list.P50, r.list.P99, r.cpuList,
 			r.root.Non2xx+r.root.SocketErrors+r.list.Non2xx+r.list.SocketErrors)

@@ -21,6 +21,8 @@ type target struct {
 	paths map[string]string // scenario -> path: "root", "list10"
 	// start runs it with n workers on port and returns its main pid.
 	start func(ctx context.Context, workers, port int, dir string) (*exec.Cmd, error)
+	// setup, when set, prepares the data the measurements read.
+	setup func(ctx context.Context, base string) error
 }
 
 // freePort picks a loopback port nobody listens on.

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // SampleFormat is the output format of WriteSample.
@@ -371,10 +373,10 @@ func sampleTypeOf(raw any) sampleType {
 	case Float:
 		st := sampleType{name: t.TypeName(), kind: kindNumber}
 		if t.Min != nil {
-			st.min, st.minV = pyFloatRepr(*t.Min), *t.Min
+			st.min, st.minV = py.FloatRepr(*t.Min), *t.Min
 		}
 		if t.Max != nil {
-			st.max, st.maxV = pyFloatRepr(*t.Max), *t.Max
+			st.max, st.maxV = py.FloatRepr(*t.Max), *t.Max
 		}
 		return st
 	case sampleInfo:

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // The machine-readable sample (oslo-config-generator --format json|yaml)
@@ -220,7 +222,7 @@ func writePyJSON(b *bytes.Buffer, v any) {
 		case math.IsInf(v, -1):
 			b.WriteString("-Infinity")
 		default:
-			b.WriteString(pyFloatRepr(v))
+			b.WriteString(py.FloatRepr(v))
 		}
 	case string:
 		writeJSONString(b, v)
@@ -249,36 +251,7 @@ func writePyJSON(b *bytes.Buffer, v any) {
 	}
 }
 
-// writeJSONString writes s with json's ensure_ascii escaping.
+// writeJSONString writes s as json.dumps does (ensure_ascii).
 func writeJSONString(b *bytes.Buffer, s string) {
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\b':
-			b.WriteString(`\b`)
-		case '\f':
-			b.WriteString(`\f`)
-		default:
-			switch {
-			case r >= 0x20 && r <= 0x7e:
-				b.WriteRune(r)
-			case r > 0xffff:
-				r -= 0x10000
-				fmt.Fprintf(b, `\u%04x\u%04x`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
-			default:
-				fmt.Fprintf(b, `\u%04x`, r)
-			}
-		}
-	}
-	b.WriteByte('"')
+	b.Write(py.AppendJSONString(b.AvailableBuffer(), s))
 }

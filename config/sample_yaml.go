@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // writePyYAML writes v as PyYAML's yaml.safe_dump(v,
@@ -179,7 +181,7 @@ func yamlFloat(f float64) string {
 	case math.IsInf(f, -1):
 		return "-.inf"
 	}
-	s := strings.ToLower(pyFloatRepr(f))
+	s := strings.ToLower(py.FloatRepr(f))
 	if !strings.Contains(s, ".") && strings.Contains(s, "e") {
 		s = strings.Replace(s, "e", ".0e", 1)
 	}

@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unicode"
 
 	"github.com/goslo/goslo/internal/ini"
+	"github.com/goslo/goslo/internal/py"
 )
 
 // Type converts the text of an option (from a file, the command line or the
@@ -392,7 +392,7 @@ func (t Float) Check(f float64) (float64, error) {
 }
 
 // Format implements Type.
-func (Float) Format(v float64) string { return pyFloatRepr(v) }
+func (Float) Format(v float64) string { return py.FloatRepr(v) }
 
 // TypeName implements Type.
 func (t Float) TypeName() string { return nameOr(t.Name, "floating point value") }
@@ -797,83 +797,20 @@ func validateType(t any) error {
 
 // pyInt reads an integer as Python's int(str) does.
 func pyInt(s string) (int, error) {
-	t := ini.TrimSpace(s)
-	digits := asciiDigits(t)
-	body := digits
-	if body != "" && (body[0] == '+' || body[0] == '-') {
-		body = body[1:]
+	n, err := py.ParseInt(s)
+	if errors.Is(err, py.ErrRange) || err == nil && (n < math.MinInt || n > math.MaxInt) {
+		return 0, fmt.Errorf("value %s is out of range", ini.TrimSpace(s))
 	}
-	if body == "" || body[0] == '_' || body[len(body)-1] == '_' || strings.Contains(body, "__") {
-		return 0, fmt.Errorf("invalid literal for int() with base 10: %s", pyRepr(s))
-	}
-	n, err := strconv.ParseInt(strings.ReplaceAll(digits, "_", ""), 10, 64)
 	if err != nil {
-		var ne *strconv.NumError
-		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
-			return 0, fmt.Errorf("value %s is out of range", t)
-		}
 		return 0, fmt.Errorf("invalid literal for int() with base 10: %s", pyRepr(s))
-	}
-	if n < math.MinInt || n > math.MaxInt {
-		return 0, fmt.Errorf("value %s is out of range", t)
 	}
 	return int(n), nil
 }
 
-// asciiDigits replaces Unicode decimal digits (category Nd) by ASCII ones,
-// as Python's int() and float() accept them.
-func asciiDigits(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if r >= 0x80 && unicode.Is(unicode.Nd, r) {
-			b.WriteByte(byte('0' + digitValue(r)))
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-// digitValue is the value of a decimal digit: every range of unicode.Nd
-// holds runs of ten digits starting at zero.
-func digitValue(r rune) int {
-	for _, rg := range unicode.Nd.R16 {
-		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
-			return int(r-rune(rg.Lo)) % 10
-		}
-	}
-	for _, rg := range unicode.Nd.R32 {
-		if r >= rune(rg.Lo) && r <= rune(rg.Hi) {
-			return int(r-rune(rg.Lo)) % 10
-		}
-	}
-	return 0
-}
-
-var pyFloatSyntax = regexp.MustCompile(`^[+-]?(?:(?:\d(?:_?\d)*)?\.?\d(?:_?\d)*(?:[eE][+-]?\d(?:_?\d)*)?|\d(?:_?\d)*\.(?:[eE][+-]?\d(?:_?\d)*)?|(?i:inf|infinity|nan))$`)
-
 // pyFloat reads a float as Python's float(str) does.
 func pyFloat(s string) (float64, error) {
-	t := asciiDigits(ini.TrimSpace(s))
-	if !pyFloatSyntax.MatchString(t) {
-		return 0, fmt.Errorf("could not convert string to float: %s", pyRepr(s))
-	}
-	f, err := strconv.ParseFloat(strings.ReplaceAll(t, "_", ""), 64)
+	f, err := py.ParseFloat(s)
 	if err != nil {
-		var ne *strconv.NumError
-		if errors.As(err, &ne) && ne.Err == strconv.ErrRange {
-			return f, nil // Python gives inf or 0 as well
-		}
 		return 0, fmt.Errorf("could not convert string to float: %s", pyRepr(s))
 	}
 	return f, nil

@@ -509,7 +509,9 @@ func (d *DB) poolTimeoutErr(wait time.Duration) error {
 }
 
 // Commit commits the transaction. A connection lost during COMMIT is
-// ErrCommitUnknown: the work may or may not be saved.
+// ErrCommitUnknown for a write transaction: the work may or may not be
+// saved. A read-only transaction wrote nothing, so there it stays
+// ErrDisconnect, which Tx and ReadTx retry.
 func (t *Tx) Commit() error {
 	defer t.end()
 	err := t.tx.Commit()
@@ -521,7 +523,7 @@ func (t *Tx) Commit() error {
 		return fmt.Errorf("db: transaction rolled back: %w", cerr)
 	}
 	err = classify(err)
-	if errors.Is(err, ErrDisconnect) {
+	if t.write && errors.Is(err, ErrDisconnect) {
 		return &Error{Kind: ErrCommitUnknown, Err: err}
 	}
 	return err

@@ -62,9 +62,9 @@
 // db_retry_interval, then (db_inc_retry_interval) twice as long each
 // time up to db_max_retry_interval, with jitter for deadlocks, at most
 // db_max_retries times (-1: until the context ends). Nothing else is
-// retried, unless wrapped in RetryRequest. A connection lost during
-// COMMIT is ErrCommitUnknown and is not retried: the transaction may
-// have committed. Retry applies the same policy to any function.
+// retried, unless wrapped in RetryRequest. A connection lost during the
+// COMMIT of a write transaction is ErrCommitUnknown and is not retried:
+// the transaction may have committed (a read-only one is retried). Retry applies the same policy to any function.
 //
 // # Migrations
 //

@@ -494,3 +494,38 @@ func TestOpenFailsAtOnceOnOtherErrors(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestPostgreSQLReadTxLostAtCommitRetried: a read-only transaction whose
+// connection dies before COMMIT wrote nothing, so ReadTx runs it again
+// (oslo.db's retry_on_disconnect) instead of reporting an unknown outcome.
+func TestPostgreSQLReadTxLostAtCommitRetried(t *testing.T) {
+	d := pgOnly(t)
+	attempt := 0
+	err := d.ReadTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		attempt++
+		var pid int64
+		if err := tx.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+			return err
+		}
+		if attempt > 1 {
+			return nil
+		}
+		return d.Tx(ctx, func(ctx context.Context, other *db.Tx) error {
+			if _, err := other.Exec(ctx, "SELECT pg_terminate_backend(?)", pid); err != nil {
+				return err
+			}
+			for {
+				var n int
+				if err := other.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?", pid).Scan(&n); err != nil {
+					return err
+				}
+				if n == 0 {
+					return nil
+				}
+			}
+		})
+	})
+	if err != nil || attempt != 2 {
+		t.Errorf("ReadTx: %v after %d attempts; want nil after 2", err, attempt)
+	}
+}

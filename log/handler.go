@@ -11,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/goslo/goslo/reqctx"
 )
@@ -428,7 +429,7 @@ func needsQuoting(s string) bool {
 		return true
 	}
 	for _, r := range s {
-		if r <= ' ' || r == '=' || r == '"' || r == 0x7f || r == 0xfffd || (r >= 0x80 && !pyPrintable(r)) {
+		if r <= ' ' || r == '=' || r == '"' || r == 0x7f || r == 0xfffd || (r >= 0x80 && !unicode.IsPrint(r)) {
 			return true
 		}
 	}

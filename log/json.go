@@ -11,8 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
+	"github.com/goslo/goslo/internal/py"
 	"github.com/goslo/goslo/reqctx"
 )
 
@@ -38,29 +38,29 @@ func (f *jsonFormatter) format(b []byte, e *rec) []byte {
 	tf := f.tf
 	src := e.source()
 	b = append(b, `{"message": `...)
-	b = appendJSONString(b, e.msg)
+	b = py.AppendJSONString(b, e.msg)
 	if !e.t.IsZero() {
 		b = append(b, `, "asctime": `...)
-		b = appendJSONString(b, tf.asctime(e))
+		b = py.AppendJSONString(b, tf.asctime(e))
 	}
 	b = append(b, `, "name": `...)
-	b = appendJSONString(b, e.name)
+	b = py.AppendJSONString(b, e.name)
 	b = append(b, `, "msg": `...)
-	b = appendJSONString(b, e.msg)
+	b = py.AppendJSONString(b, e.msg)
 	b = append(b, `, "args": [], "levelname": `...)
-	b = appendJSONString(b, levelName(e.level))
+	b = py.AppendJSONString(b, levelName(e.level))
 	b = append(b, `, "levelno": `...)
 	b = strconv.AppendInt(b, int64(pyLevel(e.level)), 10)
 	b = append(b, `, "pathname": `...)
-	b = appendJSONString(b, src.pathname)
+	b = py.AppendJSONString(b, src.pathname)
 	b = append(b, `, "filename": `...)
-	b = appendJSONString(b, src.filename)
+	b = py.AppendJSONString(b, src.filename)
 	b = append(b, `, "module": `...)
-	b = appendJSONString(b, src.module)
+	b = py.AppendJSONString(b, src.module)
 	b = append(b, `, "lineno": `...)
 	b = strconv.AppendInt(b, int64(src.lineno), 10)
 	b = append(b, `, "funcname": `...)
-	b = appendJSONString(b, src.funcName)
+	b = py.AppendJSONString(b, src.funcName)
 	if !e.t.IsZero() {
 		b = append(b, `, "created": `...)
 		b = appendJSONFloat(b, e.created)
@@ -85,7 +85,7 @@ func (f *jsonFormatter) format(b []byte, e *rec) []byte {
 			if n > 0 {
 				b = append(b, ", "...)
 			}
-			b = appendJSONString(b, l)
+			b = py.AppendJSONString(b, l)
 			n++
 		}
 		b = append(b, ']')
@@ -93,13 +93,13 @@ func (f *jsonFormatter) format(b []byte, e *rec) []byte {
 		b = append(b, "null"...)
 	}
 	b = append(b, `, "hostname": `...)
-	b = appendJSONString(b, f.hostname)
+	b = py.AppendJSONString(b, f.hostname)
 	b = append(b, `, "error_summary": `...)
 	summary := ""
 	if e.sp.exc != nil && pyLevel(e.level) >= 30 {
 		summary = strings.TrimRight(e.sp.exc.Error(), " \t\n\r\f\v")
 	}
-	b = appendJSONString(b, summary)
+	b = py.AppendJSONString(b, summary)
 	b = append(b, `, "context": `...)
 	if rc := e.sp.rc; rc != nil {
 		b = appendJSONContext(b, rc)
@@ -118,7 +118,7 @@ func appendJSONContext(b []byte, rc *reqctx.RequestContext) []byte {
 		if i > 0 {
 			b = append(b, ", "...)
 		}
-		b = appendJSONString(b, jsonContextKeys[i])
+		b = py.AppendJSONString(b, jsonContextKeys[i])
 		b = append(b, ": "...)
 		if id == fUserIdentity {
 			b = append(b, '"')
@@ -129,7 +129,7 @@ func appendJSONContext(b []byte, rc *reqctx.RequestContext) []byte {
 				if s == "" {
 					s = "-"
 				}
-				b = appendJSONBody(b, s)
+				b = py.AppendJSONChars(b, s)
 			}
 			b = append(b, '"')
 			continue
@@ -151,27 +151,27 @@ var (
 )
 
 func appendJSONValue(b []byte, v value) []byte {
-	switch v.kind {
+	switch v.Kind {
 	case kNone:
 		return append(b, "null"...)
 	case kStr:
-		return appendJSONString(b, v.s)
+		return py.AppendJSONString(b, v.S)
 	case kInt:
-		return strconv.AppendInt(b, v.i, 10)
+		return strconv.AppendInt(b, v.I, 10)
 	case kFloat:
-		return appendJSONFloat(b, v.f)
+		return appendJSONFloat(b, v.F)
 	case kBool:
-		if v.i != 0 {
+		if v.I != 0 {
 			return append(b, "true"...)
 		}
 		return append(b, "false"...)
 	case kList:
 		b = append(b, '[')
-		for i, s := range v.list {
+		for i, s := range v.List {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = appendJSONString(b, s)
+			b = py.AppendJSONString(b, s)
 		}
 		return append(b, ']')
 	}
@@ -297,7 +297,7 @@ func appendJSONObject(b []byte, kvs []jsonKV) []byte {
 		if i > 0 {
 			b = append(b, ", "...)
 		}
-		b = appendJSONString(b, kv.key)
+		b = py.AppendJSONString(b, kv.key)
 		b = append(b, ": "...)
 		if kv.isGrp {
 			b = appendJSONObject(b, kv.group)
@@ -315,7 +315,7 @@ func appendJSONObject(b []byte, kvs []jsonKV) []byte {
 func appendJSONSlog(b []byte, v slog.Value) []byte {
 	switch v.Kind() {
 	case slog.KindString:
-		return appendJSONString(b, v.String())
+		return py.AppendJSONString(b, v.String())
 	case slog.KindInt64:
 		return strconv.AppendInt(b, v.Int64(), 10)
 	case slog.KindUint64:
@@ -327,27 +327,27 @@ func appendJSONSlog(b []byte, v slog.Value) []byte {
 	case slog.KindDuration:
 		return appendJSONFloat(b, v.Duration().Seconds())
 	case slog.KindTime:
-		return appendJSONString(b, v.Time().Format("2006-01-02T15:04:05.000000"))
+		return py.AppendJSONString(b, v.Time().Format("2006-01-02T15:04:05.000000"))
 	}
 	x := v.Any()
 	switch x := x.(type) {
 	case nil:
 		return append(b, "null"...)
 	case error:
-		return appendJSONString(b, x.Error())
+		return py.AppendJSONString(b, x.Error())
 	case fmt.Stringer:
-		return appendJSONString(b, x.String())
+		return py.AppendJSONString(b, x.String())
 	case *reqctx.RequestContext:
 		return appendJSONContext(b, x)
 	}
 	data, err := json.Marshal(x)
 	if err != nil {
-		return appendJSONString(b, fmt.Sprintf("%+v", x))
+		return py.AppendJSONString(b, fmt.Sprintf("%+v", x))
 	}
 	// Re-spell encoding/json's output the way Python writes it.
 	var parsed any
 	if err := json.Unmarshal(data, &parsed); err != nil {
-		return appendJSONString(b, string(data))
+		return py.AppendJSONString(b, string(data))
 	}
 	return appendPyJSON(b, parsed)
 }
@@ -365,7 +365,7 @@ func appendPyJSON(b []byte, v any) []byte {
 		}
 		return appendJSONFloat(b, v)
 	case string:
-		return appendJSONString(b, v)
+		return py.AppendJSONString(b, v)
 	case []any:
 		b = append(b, '[')
 		for i, x := range v {
@@ -386,13 +386,13 @@ func appendPyJSON(b []byte, v any) []byte {
 			if i > 0 {
 				b = append(b, ", "...)
 			}
-			b = appendJSONString(b, k)
+			b = py.AppendJSONString(b, k)
 			b = append(b, ": "...)
 			b = appendPyJSON(b, v[k])
 		}
 		return append(b, '}')
 	}
-	return appendJSONString(b, fmt.Sprint(v))
+	return py.AppendJSONString(b, fmt.Sprint(v))
 }
 
 // appendJSONFloat writes a float as Python's json module: repr, and
@@ -406,67 +406,5 @@ func appendJSONFloat(b []byte, f float64) []byte {
 	case math.IsInf(f, -1):
 		return append(b, "-Infinity"...)
 	}
-	return appendFloatRepr(b, f)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString writes s as json.dumps does with ensure_ascii: only
-// printable ASCII as it is, everything else escaped, characters beyond
-// the BMP as surrogate pairs.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	b = appendJSONBody(b, s)
-	return append(b, '"')
-}
-
-// appendJSONBody is appendJSONString without the quotes.
-func appendJSONBody(b []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' {
-			i++
-			continue
-		}
-		b = append(b, s[start:i]...)
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"':
-				b = append(b, `\"`...)
-			case '\\':
-				b = append(b, `\\`...)
-			case '\n':
-				b = append(b, `\n`...)
-			case '\r':
-				b = append(b, `\r`...)
-			case '\t':
-				b = append(b, `\t`...)
-			case '\b':
-				b = append(b, `\b`...)
-			case '\f':
-				b = append(b, `\f`...)
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r > 0xffff {
-			r -= 0x10000
-			b = appendU4(b, 0xd800+(r>>10))
-			b = appendU4(b, 0xdc00+(r&0x3ff))
-		} else {
-			b = appendU4(b, r)
-		}
-		i += size
-		start = i
-	}
-	return append(b, s[start:]...)
-}
-
-func appendU4(b []byte, r rune) []byte {
-	return append(b, '\\', 'u', hexDigits[r>>12&0xf], hexDigits[r>>8&0xf], hexDigits[r>>4&0xf], hexDigits[r&0xf])
+	return py.AppendFloatRepr(b, f)
 }

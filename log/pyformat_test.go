@@ -77,7 +77,7 @@ func TestPyFormatAgainstPython(t *testing.T) {
 			continue
 		}
 		sp := pf.pieces[0].spec
-		if sp.numeric() && !(p.val.kind == kInt || p.val.kind == kFloat || p.val.kind == kBool) {
+		if sp.numeric() && !(p.val.Kind == kInt || p.val.Kind == kFloat || p.val.Kind == kBool) {
 			continue
 		}
 		n++
@@ -96,13 +96,13 @@ func TestPyFormatAgainstPython(t *testing.T) {
 }
 
 func describe(v value) string {
-	switch v.kind {
+	switch v.Kind {
 	case kInt:
-		return strconv.FormatInt(v.i, 10)
+		return strconv.FormatInt(v.I, 10)
 	case kFloat:
-		return strconv.FormatFloat(v.f, 'g', -1, 64)
+		return strconv.FormatFloat(v.F, 'g', -1, 64)
 	case kStr:
-		return strconv.Quote(v.s)
+		return strconv.Quote(v.S)
 	case kBool:
 		return "bool"
 	case kList:
@@ -112,27 +112,27 @@ func describe(v value) string {
 }
 
 func jsonValue(v value) map[string]any {
-	switch v.kind {
+	switch v.Kind {
 	case kInt:
-		return map[string]any{"int": v.i}
+		return map[string]any{"int": v.I}
 	case kFloat:
 		switch {
-		case math.IsInf(v.f, 1):
+		case math.IsInf(v.F, 1):
 			return map[string]any{"float": "inf"}
-		case math.IsInf(v.f, -1):
+		case math.IsInf(v.F, -1):
 			return map[string]any{"float": "-inf"}
-		case math.IsNaN(v.f):
+		case math.IsNaN(v.F):
 			return map[string]any{"float": "nan"}
-		case v.f == 0 && math.Signbit(v.f):
+		case v.F == 0 && math.Signbit(v.F):
 			return map[string]any{"float": "-0.0"}
 		}
-		return map[string]any{"float": v.f}
+		return map[string]any{"float": v.F}
 	case kStr:
-		return map[string]any{"str": v.s}
+		return map[string]any{"str": v.S}
 	case kBool:
-		return map[string]any{"bool": v.i != 0}
+		return map[string]any{"bool": v.I != 0}
 	case kList:
-		return map[string]any{"list": v.list}
+		return map[string]any{"list": v.List}
 	}
 	return map[string]any{"none": true}
 }

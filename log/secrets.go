@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // secretMask replaces the value of a secret option in a line.
@@ -64,7 +66,7 @@ func newSecretSet(vals []string) *secretSet {
 			// As a quoted attribute value.
 			s.text = append(s.text, []byte(q[1:len(q)-1]))
 		}
-		j := appendJSONString(nil, v)
+		j := py.AppendJSONString(nil, v)
 		s.json = append(s.json, j[1:len(j)-1])
 	}
 	return s

@@ -341,3 +341,20 @@ func swapCase(s string) string {
 	}
 	return string(b)
 }
+
+func digits(s string, i int) (n, k int) {
+	for i+k < len(s) && s[i+k] >= '0' && s[i+k] <= '9' {
+		if n < 1<<20 {
+			n = n*10 + int(s[i+k]-'0')
+		}
+		k++
+	}
+	return n, k
+}
+
+func appendRepeat(b []byte, c byte, n int) []byte {
+	for ; n > 0; n-- {
+		b = append(b, c)
+	}
+	return b
+}

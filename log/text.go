@@ -158,10 +158,10 @@ func resolve(pf *pyFormat, kind int, withContext bool) error {
 		}
 		id, ok := fieldNames[p.key]
 		if !ok {
-			return fmt.Errorf("%%(%s)%c: unknown field (the fields are: %s)", p.key, p.spec.conv, knownFieldList())
+			return fmt.Errorf("%%(%s)%c: unknown field (the fields are: %s)", p.key, p.spec.Conv, knownFieldList())
 		}
 		if kind == fkPrefix && (id == fMessage || id == fErrorSummary) {
-			return fmt.Errorf("%%(%s)%c: the field is not known yet when the exception is formatted", p.key, p.spec.conv)
+			return fmt.Errorf("%%(%s)%c: the field is not known yet when the exception is formatted", p.key, p.spec.Conv)
 		}
 		if p.spec.numeric() {
 			num := numberField(id) || (boolField(id) && withContext)
@@ -170,7 +170,7 @@ func resolve(pf *pyFormat, kind int, withContext bool) error {
 				if p.spec.integral() {
 					what = "an integer"
 				}
-				return fmt.Errorf("%%(%s)%c: %%%c needs %s, and %s is not one", p.key, p.spec.conv, p.spec.conv, what, p.key)
+				return fmt.Errorf("%%(%s)%c: %%%c needs %s, and %s is not one", p.key, p.spec.Conv, p.spec.Conv, what, p.key)
 			}
 		}
 		p.field = id
@@ -187,10 +187,10 @@ func resolveFree(pf *pyFormat, allowed []string) error {
 			continue
 		}
 		if allowed != nil && !contains(allowed, p.key) {
-			return fmt.Errorf("%%(%s)%c: unknown field (the field is: %s)", p.key, p.spec.conv, strings.Join(allowed, ", "))
+			return fmt.Errorf("%%(%s)%c: unknown field (the field is: %s)", p.key, p.spec.Conv, strings.Join(allowed, ", "))
 		}
 		if p.spec.numeric() {
-			return fmt.Errorf("%%(%s)%c: %%%c needs a number, and %s is not one", p.key, p.spec.conv, p.spec.conv, p.key)
+			return fmt.Errorf("%%(%s)%c: %%%c needs a number, and %s is not one", p.key, p.spec.Conv, p.spec.Conv, p.key)
 		}
 	}
 	return nil
@@ -377,7 +377,7 @@ func (f *textFormatter) appendUserIdentity(b []byte, rc contextValues) []byte {
 		default:
 			v = contextValue(rc, p.field)
 		}
-		if !v.truthy() {
+		if !v.Truthy() {
 			v = vStr("-")
 		}
 		if p.plain {
@@ -514,12 +514,12 @@ func (f *textFormatter) appendField(b []byte, p *piece, l *line) []byte {
 		}
 		return appendFormatted(b, vStr(l.asctime), p.spec)
 	case fMsecs:
-		if p.spec.conv == 'd' && p.spec.zero && p.spec.width == 3 && !p.spec.minus && !p.spec.plus && !p.spec.space && p.spec.prec < 0 {
+		if p.spec.Conv == 'd' && p.spec.Zero && p.spec.Width == 3 && !p.spec.Minus && !p.spec.Plus && !p.spec.Space && p.spec.Prec < 0 {
 			ms := int(msecs(e.created))
 			return append(b, byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
 		}
 	case fProcess:
-		if p.plain || (p.spec.conv == 'd' && p.spec.width < 0 && p.spec.prec < 0 && !p.spec.plus && !p.spec.space) {
+		if p.plain || (p.spec.Conv == 'd' && p.spec.Width < 0 && p.spec.Prec < 0 && !p.spec.Plus && !p.spec.Space) {
 			return strconv.AppendInt(b, int64(f.pid), 10)
 		}
 	case fLevelname:

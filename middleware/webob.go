@@ -5,7 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // httpError is one of WebOb's HTTP exceptions (webob.exc), which
@@ -228,55 +229,6 @@ func (j *pyJSON) object(kvs []pyKV) {
 }
 
 func (j *pyJSON) str(s string) {
-	const hex = "0123456789abcdef"
-	b := &j.b
-	b.WriteByte('"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"':
-				b.WriteString(`\"`)
-			case '\\':
-				b.WriteString(`\\`)
-			case '\n':
-				b.WriteString(`\n`)
-			case '\r':
-				b.WriteString(`\r`)
-			case '\t':
-				b.WriteString(`\t`)
-			case '\b':
-				b.WriteString(`\b`)
-			case '\f':
-				b.WriteString(`\f`)
-			default:
-				if c < 0x20 || c == 0x7f {
-					b.WriteString(`\u00`)
-					b.WriteByte(hex[c>>4])
-					b.WriteByte(hex[c&0xf])
-				} else {
-					b.WriteByte(c)
-				}
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		write := func(u rune) {
-			b.WriteString(`\u`)
-			b.WriteByte(hex[(u>>12)&0xf])
-			b.WriteByte(hex[(u>>8)&0xf])
-			b.WriteByte(hex[(u>>4)&0xf])
-			b.WriteByte(hex[u&0xf])
-		}
-		if r >= 0x10000 {
-			r -= 0x10000
-			write(0xd800 | (r>>10)&0x3ff)
-			write(0xdc00 | r&0x3ff)
-		} else {
-			write(r)
-		}
-	}
-	b.WriteByte('"')
+	var buf [128]byte
+	j.b.Write(py.AppendJSONString(buf[:0], s))
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // Datetimes travel as the strings oslo writes (_utils.isotime: seconds
@@ -55,7 +57,7 @@ func parseISOTime(s string) (time.Time, error) {
 	if t, ok, err := parseCanonicalTime(s); ok {
 		return t, err
 	}
-	bad := fmt.Errorf("unable to parse date string %s", pyReprString(s))
+	bad := fmt.Errorf("unable to parse date string %s", py.StrRepr(s))
 	if yyyymmRe.MatchString(s) {
 		return time.Time{}, bad
 	}

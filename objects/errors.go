@@ -3,6 +3,8 @@ package objects
 import (
 	"errors"
 	"fmt"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // The error types below mirror oslo.versionedobjects' exceptions. Every
@@ -135,7 +137,7 @@ func describeValue(v any) string {
 	case *pval:
 		s = v.pyRepr()
 	case string:
-		s = pyReprString(v)
+		s = py.StrRepr(v)
 	default:
 		s = pyStr(v)
 	}

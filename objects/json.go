@@ -12,6 +12,8 @@ import (
 	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // A hand-written JSON reader, because the primitive must be read the way
@@ -498,9 +500,9 @@ func (v *pval) appendRepr(b *strings.Builder) {
 	case pBig:
 		b.WriteString(pyIntString(v.s))
 	case pFloat:
-		b.Write(appendPyFloat(nil, v.f))
+		b.WriteString(py.FloatRepr(v.f))
 	case pString:
-		appendPyReprString(b, v.s)
+		b.WriteString(py.StrRepr(v.s))
 	case pArray:
 		b.WriteByte('[')
 		for i := range v.arr {
@@ -516,7 +518,7 @@ func (v *pval) appendRepr(b *strings.Builder) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			appendPyReprString(b, v.key(i))
+			b.WriteString(py.StrRepr(v.key(i)))
 			b.WriteString(": ")
 			v.val(i).appendRepr(b)
 		}
@@ -668,7 +670,7 @@ func appendJSONFloat(b []byte, f float64) ([]byte, error) {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return b, errNonFinite
 	}
-	return appendPyFloat(b, f), nil
+	return py.AppendFloatRepr(b, f), nil
 }
 
 // appendPrimitive writes a primitive made of Go values as JSON, map keys

@@ -9,24 +9,6 @@ import (
 // The answers in these tables come from Python 3.11 with netaddr 0.8.0 and
 // iso8601 1.0.2 (the versions oslo.versionedobjects 3.0.1 runs on).
 
-func TestPyFloatRepr(t *testing.T) {
-	tests := []struct {
-		f    float64
-		want string
-	}{
-		{0, "0.0"}, {math.Copysign(0, -1), "-0.0"}, {1, "1.0"}, {1.5, "1.5"}, {0.1, "0.1"},
-		{0.30000000000000004, "0.30000000000000004"}, {123456789.0, "123456789.0"}, {1e15, "1000000000000000.0"},
-		{1e16, "1e+16"}, {1e22, "1e+22"}, {0.0001, "0.0001"}, {0.00001, "1e-05"}, {1.5e-4, "0.00015"},
-		{5e-324, "5e-324"}, {math.MaxFloat64, "1.7976931348623157e+308"}, {-2.5e-300, "-2.5e-300"},
-		{math.Inf(1), "inf"}, {math.Inf(-1), "-inf"}, {math.NaN(), "nan"}, {9007199254740993, "9007199254740992.0"},
-	}
-	for _, tt := range tests {
-		if got := pyFloatRepr(tt.f); got != tt.want {
-			t.Errorf("repr(%v) = %s, want %s", tt.f, got, tt.want)
-		}
-	}
-}
-
 func TestPyParseNumbers(t *testing.T) {
 	ints := []struct {
 		s    string

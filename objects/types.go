@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/goslo/goslo/internal/ini"
 )
 
 // Type is the type of a field: it checks and converts the values a field
@@ -528,7 +530,7 @@ func boolFromString(v any) bool {
 	if b, ok := v.(bool); ok {
 		return b
 	}
-	switch strings.ToLower(strings.TrimFunc(pyStr(v), pyIsSpace)) {
+	switch strings.ToLower(ini.TrimSpace(pyStr(v))) {
 	case "1", "t", "true", "on", "y", "yes":
 		return true
 	}

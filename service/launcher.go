@@ -330,6 +330,14 @@ type workerLauncher struct {
 
 func (l *workerLauncher) Wait() error {
 	ctx := context.Background()
+	// Once stopped, a worker only has to exit: a SIGTERM that arrives
+	// now (the parent stopping while this one drains) must not kill it
+	// with a signal status, which the parent would count as a failed stop.
+	defer func() {
+		if l.o.Signals == nil {
+			signal.Ignore(syscall.SIGTERM, syscall.SIGHUP)
+		}
+	}()
 	parentGone := make(chan struct{})
 	if l.w.death != nil {
 		go func() {

@@ -31,6 +31,9 @@ import (
 
 var svcBin string
 
+// extraEnv is added to the environment of the next start (systemd tests).
+var extraEnv []string
+
 func TestMain(m *testing.M) {
 	// Orphans of our children (a parent killed by the test, an upgraded
 	// parent) become our children, so they can be reaped and checked.
@@ -83,6 +86,9 @@ func start(t *testing.T, conf string) *proc {
 		t.Fatal(err)
 	}
 	p.cmd = exec.Command(svcBin, "--config-file", p.conf)
+	if extraEnv != nil {
+		p.cmd.Env = append(os.Environ(), extraEnv...)
+	}
 	p.cmd.Stdout, p.cmd.Stderr = logf, logf
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -352,7 +352,7 @@ func (p *processLauncher) reap() {
 		if p.stopping {
 			// A worker still starting has no signal handler yet and dies
 			// of SIGTERM with nothing to drain: that is no failure.
-			if c.ready && (ws.Signaled() || ws.ExitStatus() != 0) {
+			if c.ready && !c.retiring && (ws.Signaled() || ws.ExitStatus() != 0) {
 				p.stopFailed++
 			}
 			return
@@ -510,8 +510,10 @@ func (p *processLauncher) shrink() {
 func (p *processLauncher) stop() error {
 	p.stopping = true
 	p.sd.stopping()
-	for pid := range p.children {
-		syscall.Kill(pid, syscall.SIGTERM)
+	for pid, c := range p.children {
+		if !c.retiring { // a retiring worker is already stopping
+			syscall.Kill(pid, syscall.SIGTERM)
+		}
 	}
 	if len(p.children) > 0 {
 		p.log.Info(fmt.Sprintf("Waiting on %d children to exit", len(p.children)))

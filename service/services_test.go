@@ -235,10 +235,24 @@ func TestHook(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Reset(ctx)
+	// A restart leaves a hook running (a database pool must not close).
+	if err := s.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Stop(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(got, ",") != "start,reset,stop" {
 		t.Errorf("got %v", got)
 	}
+	restarted := 0
+	r := service.NewServices(service.Hook{Name: "r", OnRestart: func(context.Context) error { restarted++; return nil }})
+	r.Log = quiet
+	if err := r.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Restart(ctx); err != nil || restarted != 1 {
+		t.Errorf("OnRestart ran %d times: %v", restarted, err)
+	}
+	r.Stop(ctx)
 }

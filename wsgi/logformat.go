@@ -1,14 +1,14 @@
 package wsgi
 
 import (
+	"errors"
 	"fmt"
-	"math"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // The access log line is written with wsgi_log_format, a Python
@@ -18,14 +18,13 @@ import (
 //	              'request_line': ..., 'status_code': ..., 'body_length': ...,
 //	              'wall_seconds': ...}
 //
-// Python's printf-style formatting is small and exactly specified, and no
-// Go library implements it, so it is written here: %(key)[flags][width]
-// [.precision][length]conversion with the flags "-+ #0", conversions
-// s r a d i u o x X e E f F g G c, and %%. The format is compiled and
-// checked once, when a server generation starts: a key eventlet does not
-// provide, or a conversion Python would reject for that key's type (%d of
-// request_line), is an error at start-up instead of a failure on every
-// request.
+// The parser and the conversions of Python's printf-style formatting
+// are internal/py's, shared with the log package; what is the access
+// log's own is here: the fields, their Python types, and the errors. The
+// format is compiled and checked once, when a server generation starts: a
+// key eventlet does not provide, or a conversion Python would reject for
+// that key's type (%d of request_line), is an error at start-up instead
+// of a failure on every request.
 
 // logField is one value eventlet puts in the mapping.
 type logField int
@@ -46,44 +45,28 @@ var logFieldNames = map[string]logField{
 	"body_length": fieldBodyLength, "wall_seconds": fieldWallSeconds,
 }
 
-// pyKind is the Python type of a value: what a conversion accepts.
-type pyKind int
-
-const (
-	kindStr pyKind = iota
-	kindInt
-	kindFloat
-)
-
-func (k pyKind) String() string {
-	return [...]string{"str", "int", "float"}[k]
-}
-
 // fieldKind is the Python type eventlet gives a field. client_port is an
 // int on a TCP socket and ” (a str) on a Unix socket.
-func fieldKind(f logField, unix bool) pyKind {
+func fieldKind(f logField, unix bool) py.Kind {
 	switch f {
 	case fieldClientPort:
 		if unix {
-			return kindStr
+			return py.KindStr
 		}
-		return kindInt
+		return py.KindInt
 	case fieldBodyLength:
-		return kindInt
+		return py.KindInt
 	case fieldWallSeconds:
-		return kindFloat
+		return py.KindFloat
 	}
-	return kindStr
+	return py.KindStr
 }
 
 // logSpec is one piece of a compiled format: a literal, or a conversion.
 type logSpec struct {
 	lit   string
 	field logField
-	conv  byte // 0: literal
-	flags struct{ minus, plus, space, alt, zero bool }
-	width int // -1: none
-	prec  int // -1: none
+	spec  py.Spec // Conv 0: literal
 	plain bool
 }
 
@@ -109,158 +92,75 @@ type accessRecord struct {
 // compileLogFormat parses a Python %-format meant for a mapping. unix
 // tells whether client_port is a str (Unix socket) rather than an int.
 func compileLogFormat(format string, unix bool) (*logFormat, error) {
+	pieces, perr := py.ParseFormat(format)
+	// The conversions before a syntax error are checked first, so that
+	// the error is the first fault in the text.
 	lf := &logFormat{}
-	var lit strings.Builder
-	flush := func() {
-		if lit.Len() > 0 {
-			lf.specs = append(lf.specs, logSpec{lit: lit.String()})
-			lit.Reset()
+	for _, p := range pieces {
+		if p.Lit != "" {
+			lf.specs = append(lf.specs, logSpec{lit: p.Lit})
 		}
-	}
-	i := 0
-	for i < len(format) {
-		c := format[i]
-		if c != '%' {
-			lit.WriteByte(c)
-			i++
+		if !p.Converts() {
 			continue
 		}
-		start := i
-		i++
-		if i >= len(format) {
-			return nil, fmt.Errorf("incomplete format")
+		text := format[p.Start:p.End]
+		if !p.HasKey {
+			return nil, fmt.Errorf("format requires a mapping: %q has no (name)", text)
 		}
-		if format[i] == '%' {
-			lit.WriteByte('%')
-			i++
-			continue
-		}
-		var sp logSpec
-		sp.width, sp.prec = -1, -1
-		key := ""
-		hasKey := false
-		if format[i] == '(' {
-			// Python counts nested parentheses in the key.
-			depth := 1
-			j := i + 1
-			for j < len(format) && depth > 0 {
-				switch format[j] {
-				case '(':
-					depth++
-				case ')':
-					depth--
-				}
-				j++
-			}
-			if depth > 0 {
-				return nil, fmt.Errorf("incomplete format key")
-			}
-			key = format[i+1 : j-1]
-			hasKey = true
-			i = j
-		}
-	flags:
-		for i < len(format) {
-			switch format[i] {
-			case '-':
-				sp.flags.minus = true
-			case '+':
-				sp.flags.plus = true
-			case ' ':
-				sp.flags.space = true
-			case '#':
-				sp.flags.alt = true
-			case '0':
-				sp.flags.zero = true
-			default:
-				break flags
-			}
-			i++
-		}
-		if i < len(format) && format[i] == '*' {
-			return nil, fmt.Errorf("* wants int: a width from the arguments cannot be used with a mapping")
-		}
-		n, j := digits(format, i)
-		if j > i {
-			sp.width, i = n, j
-		}
-		if i < len(format) && format[i] == '.' {
-			i++
-			if i < len(format) && format[i] == '*' {
-				return nil, fmt.Errorf("* wants int: a precision from the arguments cannot be used with a mapping")
-			}
-			n, j := digits(format, i)
-			sp.prec, i = n, j
-		}
-		for i < len(format) && (format[i] == 'h' || format[i] == 'l' || format[i] == 'L') {
-			i++
-		}
-		if i >= len(format) {
-			return nil, fmt.Errorf("incomplete format")
-		}
-		conv := format[i]
-		i++
-		if !strings.ContainsRune("sradiuoxXeEfFgGc", rune(conv)) {
-			if conv >= utf8.RuneSelf {
-				r, _ := utf8.DecodeRuneInString(format[i-1:])
-				return nil, fmt.Errorf("unsupported format character %q (0x%x) at index %d", r, r, i-1)
-			}
-			return nil, fmt.Errorf("unsupported format character '%c' (0x%x) at index %d", conv, conv, i-1)
-		}
-		if !hasKey {
-			return nil, fmt.Errorf("format requires a mapping: %q has no (name)", format[start:i])
-		}
-		f, ok := logFieldNames[key]
+		f, ok := logFieldNames[p.Key]
 		if !ok {
-			return nil, fmt.Errorf("unknown key %q (known: client_ip, client_port, date_time, request_line, status_code, body_length, wall_seconds)", key)
+			return nil, fmt.Errorf("unknown key %q (known: client_ip, client_port, date_time, request_line, status_code, body_length, wall_seconds)", p.Key)
 		}
-		if err := checkConversion(conv, fieldKind(f, unix)); err != nil {
-			return nil, fmt.Errorf("%s: %w", format[start:i], err)
+		if err := checkConversion(p.Spec.Conv, fieldKind(f, unix)); err != nil {
+			return nil, fmt.Errorf("%s: %w", text, err)
 		}
-		sp.field, sp.conv = f, conv
-		sp.plain = conv == 's' && sp.width < 0 && sp.prec < 0
 		if f == fieldDateTime {
 			lf.needDate = true
 		}
-		flush()
-		lf.specs = append(lf.specs, sp)
+		lf.specs = append(lf.specs, logSpec{field: f, spec: p.Spec, plain: p.Spec.Plain()})
 	}
-	flush()
-	return lf, nil
-}
-
-func digits(s string, i int) (int, int) {
-	n := 0
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		if n < 1<<20 {
-			n = n*10 + int(s[i]-'0')
+	if perr != nil {
+		var fe *py.FormatError
+		if !errors.As(perr, &fe) {
+			return nil, perr
 		}
-		i++
+		switch fe.Kind {
+		case py.ErrStarWidth:
+			return nil, fmt.Errorf("* wants int: a width from the arguments cannot be used with a mapping")
+		case py.ErrStarPrecision:
+			return nil, fmt.Errorf("* wants int: a precision from the arguments cannot be used with a mapping")
+		case py.ErrUnsupported:
+			if fe.Char >= utf8.RuneSelf {
+				return nil, fmt.Errorf("unsupported format character %q (0x%x) at index %d", fe.Char, fe.Char, fe.Pos)
+			}
+			return nil, fmt.Errorf("unsupported format character '%c' (0x%x) at index %d", fe.Char, fe.Char, fe.Pos)
+		}
+		return nil, perr // incomplete format (key)
 	}
-	return n, i
+	return lf, nil
 }
 
 // checkConversion reports the TypeError Python raises for conv applied to
 // a value of kind k.
-func checkConversion(conv byte, k pyKind) error {
+func checkConversion(conv byte, k py.Kind) error {
 	switch conv {
 	case 'd', 'i', 'u':
-		if k == kindStr {
+		if k == py.KindStr {
 			return fmt.Errorf("%%%c format: a real number is required, not str", conv)
 		}
 	case 'o', 'x', 'X':
-		if k != kindInt {
+		if k != py.KindInt {
 			return fmt.Errorf("%%%c format: an integer is required, not %s", conv, k)
 		}
 	case 'e', 'E', 'f', 'F', 'g', 'G':
-		if k == kindStr {
+		if k == py.KindStr {
 			return fmt.Errorf("must be real number, not str")
 		}
 	case 'c':
-		if k == kindFloat {
+		if k == py.KindFloat {
 			return fmt.Errorf("%%c requires int or char")
 		}
-		if k == kindStr {
+		if k == py.KindStr {
 			// Only a one-character string would do; eventlet's strings
 			// are longer.
 			return fmt.Errorf("%%c requires int or char")
@@ -277,7 +177,7 @@ func (lf *logFormat) appendLine(b []byte, rec *accessRecord) []byte {
 	}
 	for i := range lf.specs {
 		sp := &lf.specs[i]
-		if sp.conv == 0 {
+		if sp.spec.Conv == 0 {
 			b = append(b, sp.lit...)
 			continue
 		}
@@ -310,7 +210,7 @@ func appendPlain(b []byte, f logField, rec *accessRecord, date string) []byte {
 	case fieldBodyLength:
 		return strconv.AppendInt(b, rec.bodyLength, 10)
 	case fieldWallSeconds:
-		return appendPyFloatRepr(b, rec.wall.Seconds())
+		return py.AppendFloatRepr(b, rec.wall.Seconds())
 	}
 	return b
 }
@@ -323,352 +223,55 @@ func appendRequestLine(b []byte, rec *accessRecord) []byte {
 	return append(b, rec.proto...)
 }
 
-// pyValue is a field's value as Python sees it.
-type pyValue struct {
-	kind pyKind
-	s    string
-	i    int64
-	f    float64
-}
-
-func fieldValue(f logField, rec *accessRecord, date string) pyValue {
+func fieldValue(f logField, rec *accessRecord, date string) py.Value {
 	switch f {
 	case fieldClientIP:
-		return pyValue{kind: kindStr, s: rec.clientIP}
+		return py.Str(rec.clientIP)
 	case fieldClientPort:
 		if rec.unix {
-			return pyValue{kind: kindStr}
+			return py.Str("")
 		}
-		return pyValue{kind: kindInt, i: int64(rec.clientPort)}
+		return py.Int(int64(rec.clientPort))
 	case fieldDateTime:
-		return pyValue{kind: kindStr, s: date}
+		return py.Str(date)
 	case fieldRequestLine:
-		return pyValue{kind: kindStr, s: string(appendRequestLine(nil, rec))}
+		return py.Str(string(appendRequestLine(nil, rec)))
 	case fieldStatusCode:
-		return pyValue{kind: kindStr, s: strconv.Itoa(rec.status)}
+		return py.Str(strconv.Itoa(rec.status))
 	case fieldBodyLength:
-		return pyValue{kind: kindInt, i: rec.bodyLength}
+		return py.Int(rec.bodyLength)
 	case fieldWallSeconds:
-		return pyValue{kind: kindFloat, f: rec.wall.Seconds()}
+		return py.Float(rec.wall.Seconds())
 	}
-	return pyValue{}
+	return py.Value{}
 }
 
-// appendValue formats v as Python's printf-style formatting does.
-func (sp *logSpec) appendValue(b []byte, v pyValue) []byte {
-	var body, sign string
-	numeric := false
-	switch sp.conv {
-	case 's':
-		body = pyStr(v)
-	case 'r':
-		body = pyRepr(v, false)
-	case 'a':
-		body = pyRepr(v, true)
-	case 'c':
-		if v.i < 0 || v.i > unicode.MaxRune {
-			// Python raises OverflowError for each such line.
-			body = "\ufffd"
-		} else {
-			body = string(rune(v.i))
-		}
-	case 'd', 'i', 'u':
-		numeric = true
-		n := v.i
-		if v.kind == kindFloat {
-			n = int64(math.Trunc(v.f))
-		}
-		sign, body = splitSign(n)
-		body = strconv.FormatUint(uint64(absInt(n)), 10)
-		if sp.prec >= 0 && len(body) < sp.prec {
-			body = strings.Repeat("0", sp.prec-len(body)) + body
-		}
-	case 'o', 'x', 'X':
-		numeric = true
-		n := v.i
-		sign, _ = splitSign(n)
-		base := map[byte]int{'o': 8, 'x': 16, 'X': 16}[sp.conv]
-		body = strconv.FormatUint(uint64(absInt(n)), base)
-		if sp.prec >= 0 && len(body) < sp.prec {
-			body = strings.Repeat("0", sp.prec-len(body)) + body
-		}
-		if sp.conv == 'X' {
-			body = strings.ToUpper(body)
-		}
-		if sp.flags.alt {
-			body = map[byte]string{'o': "0o", 'x': "0x", 'X': "0X"}[sp.conv] + body
-		}
-	case 'e', 'E', 'f', 'F', 'g', 'G':
-		numeric = true
-		f := v.f
-		if v.kind == kindInt {
-			f = float64(v.i)
-		}
-		if math.Signbit(f) {
-			sign, f = "-", -f
-		}
-		body = pyFloatFormat(f, sp.conv, sp.prec, sp.flags.alt)
+// appendValue formats v as Python's printf-style formatting does. A str
+// that is not UTF-8 (a request line) is Latin-1 to %r and %a.
+func (sp *logSpec) appendValue(b []byte, v py.Value) []byte {
+	if (sp.spec.Conv == 'r' || sp.spec.Conv == 'a') && v.Kind == py.KindStr {
+		v.S = latin1Fallback(v.S)
 	}
-	if numeric && sign == "" {
-		if sp.flags.plus {
-			sign = "+"
-		} else if sp.flags.space {
-			sign = " "
-		}
-	}
-	if !numeric && sp.prec >= 0 {
-		body = truncateRunes(body, sp.prec)
-	}
-	n := utf8.RuneCountInString(sign) + utf8.RuneCountInString(body)
-	pad := 0
-	if sp.width > n {
-		pad = sp.width - n
-	}
-	switch {
-	case pad == 0:
-		b = append(b, sign...)
-		b = append(b, body...)
-	case sp.flags.minus:
-		b = append(b, sign...)
-		b = append(b, body...)
-		b = appendRepeat(b, ' ', pad)
-	case sp.flags.zero && numeric && !isNonFinite(body):
-		b = append(b, sign...)
-		if len(body) >= 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X' || body[1] == 'o') {
-			b = append(b, body[:2]...)
-			body = body[2:]
-		}
-		b = appendRepeat(b, '0', pad)
-		b = append(b, body...)
-	default:
-		b = appendRepeat(b, ' ', pad)
-		b = append(b, sign...)
-		b = append(b, body...)
-	}
-	return b
+	return py.AppendFormat(b, v, sp.spec)
 }
 
-func isNonFinite(s string) bool {
-	switch strings.ToLower(s) {
-	case "inf", "nan":
-		return true
+// latin1Fallback returns s with every byte that is not UTF-8 replaced by
+// the character of the same number: eventlet decodes the request line as
+// Latin-1, so that is the character Python sees.
+func latin1Fallback(s string) string {
+	if utf8.ValidString(s) {
+		return s
 	}
-	return false
-}
-
-func splitSign(n int64) (string, string) {
-	if n < 0 {
-		return "-", ""
-	}
-	return "", ""
-}
-
-func absInt(n int64) uint64 {
-	if n < 0 {
-		return uint64(-n)
-	}
-	return uint64(n)
-}
-
-func appendRepeat(b []byte, c byte, n int) []byte {
-	for ; n > 0; n-- {
-		b = append(b, c)
-	}
-	return b
-}
-
-func truncateRunes(s string, n int) string {
-	i := 0
-	for pos := range s {
-		if i == n {
-			return s[:pos]
-		}
-		i++
-	}
-	return s
-}
-
-// pyStr is str(v).
-func pyStr(v pyValue) string {
-	switch v.kind {
-	case kindInt:
-		return strconv.FormatInt(v.i, 10)
-	case kindFloat:
-		return string(appendPyFloatRepr(nil, v.f))
-	}
-	return v.s
-}
-
-// pyRepr is repr(v), or ascii(v) when ascii is set.
-func pyRepr(v pyValue, ascii bool) string {
-	if v.kind != kindStr {
-		return pyStr(v)
-	}
-	s := v.s
-	quote := byte('\'')
-	if strings.IndexByte(s, '\'') >= 0 && strings.IndexByte(s, '"') < 0 {
-		quote = '"'
-	}
-	b := []byte{quote}
+	b := make([]byte, 0, len(s)+8)
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
-			// A byte that is not UTF-8: eventlet decodes the request
-			// line as Latin-1, so it is that code point.
 			r = rune(s[i])
 		}
+		b = utf8.AppendRune(b, r)
 		i += size
-		switch {
-		case r == '\\' || r == rune(quote):
-			b = append(b, '\\', byte(r))
-		case r == '\t':
-			b = append(b, '\\', 't')
-		case r == '\n':
-			b = append(b, '\\', 'n')
-		case r == '\r':
-			b = append(b, '\\', 'r')
-		case r < 0x20 || r == 0x7f:
-			b = fmt.Appendf(b, `\x%02x`, r)
-		case r < utf8.RuneSelf:
-			b = append(b, byte(r))
-		case !ascii && unicode.IsPrint(r):
-			b = utf8.AppendRune(b, r)
-		case r <= 0xff:
-			b = fmt.Appendf(b, `\x%02x`, r)
-		case r <= 0xffff:
-			b = fmt.Appendf(b, `\u%04x`, r)
-		default:
-			b = fmt.Appendf(b, `\U%08x`, r)
-		}
 	}
-	return string(append(b, quote))
-}
-
-// appendPyFloatRepr appends repr(f): the shortest digits that read back
-// as f, in positional notation for exponents -4 to 15 (with ".0" when
-// integral), else in scientific notation with at least two exponent
-// digits.
-func appendPyFloatRepr(b []byte, f float64) []byte {
-	switch {
-	case math.IsInf(f, 1):
-		return append(b, "inf"...)
-	case math.IsInf(f, -1):
-		return append(b, "-inf"...)
-	case math.IsNaN(f):
-		return append(b, "nan"...)
-	}
-	var tmp [32]byte
-	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64)
-	neg := e[0] == '-'
-	if neg {
-		e = e[1:]
-		b = append(b, '-')
-	}
-	mant, expText, _ := strings.Cut(string(e), "e")
-	exp, _ := strconv.Atoi(expText)
-	ds := strings.Replace(mant, ".", "", 1)
-	if exp < -4 || exp >= 16 {
-		b = append(b, ds[0])
-		if len(ds) > 1 {
-			b = append(b, '.')
-			b = append(b, ds[1:]...)
-		}
-		b = append(b, 'e')
-		if exp < 0 {
-			b = append(b, '-')
-			exp = -exp
-		} else {
-			b = append(b, '+')
-		}
-		if exp < 10 {
-			b = append(b, '0')
-		}
-		return strconv.AppendInt(b, int64(exp), 10)
-	}
-	if exp < 0 {
-		b = append(b, "0."...)
-		b = appendRepeat(b, '0', -exp-1)
-		return append(b, ds...)
-	}
-	if len(ds) <= exp+1 {
-		b = append(b, ds...)
-		b = appendRepeat(b, '0', exp+1-len(ds))
-		return append(b, ".0"...)
-	}
-	b = append(b, ds[:exp+1]...)
-	b = append(b, '.')
-	return append(b, ds[exp+1:]...)
-}
-
-// pyFloatFormat formats a non-negative f with %e, %f or %g as Python's
-// printf-style formatting does.
-func pyFloatFormat(f float64, conv byte, prec int, alt bool) string {
-	upper := conv == 'E' || conv == 'F' || conv == 'G'
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		s := "inf"
-		if math.IsNaN(f) {
-			s = "nan"
-		}
-		if upper {
-			s = strings.ToUpper(s)
-		}
-		return s
-	}
-	if prec < 0 {
-		prec = 6
-	}
-	var s string
-	switch conv {
-	case 'e', 'E':
-		s = strconv.FormatFloat(f, 'e', prec, 64)
-		if alt && prec == 0 {
-			m, e, _ := strings.Cut(s, "e")
-			s = m + ".e" + e
-		}
-	case 'f', 'F':
-		s = strconv.FormatFloat(f, 'f', prec, 64)
-		if alt && prec == 0 {
-			s += "."
-		}
-	case 'g', 'G':
-		if prec == 0 {
-			prec = 1
-		}
-		// %g: scientific when the exponent is below -4 or at least the
-		// precision, trailing zeros removed unless '#'.
-		e := strconv.FormatFloat(f, 'e', prec-1, 64)
-		_, expText, _ := strings.Cut(e, "e")
-		exp, _ := strconv.Atoi(expText)
-		if exp < -4 || exp >= prec {
-			s = e
-			if !alt {
-				m, x, _ := strings.Cut(s, "e")
-				s = trimFraction(m) + "e" + x
-			} else if !strings.Contains(s, ".") {
-				m, x, _ := strings.Cut(s, "e")
-				s = m + ".e" + x
-			}
-		} else {
-			s = strconv.FormatFloat(f, 'f', prec-1-exp, 64)
-			if !alt {
-				s = trimFraction(s)
-			} else if !strings.Contains(s, ".") {
-				s += "."
-			}
-		}
-	}
-	if upper {
-		s = strings.ToUpper(s)
-	}
-	return s
-}
-
-func trimFraction(s string) string {
-	if !strings.Contains(s, ".") {
-		return s
-	}
-	s = strings.TrimRight(s, "0")
-	return strings.TrimSuffix(s, ".")
+	return string(b)
 }
 
 var monthNames = [...]string{"", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}

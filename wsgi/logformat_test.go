@@ -163,18 +163,3 @@ func TestLogDateTime(t *testing.T) {
 		}
 	}
 }
-
-func TestPyFloatRepr(t *testing.T) {
-	for _, tc := range []struct {
-		f    float64
-		want string
-	}{
-		{0, "0.0"}, {1, "1.0"}, {0.1, "0.1"}, {1e-05, "1e-05"}, {0.0001, "0.0001"},
-		{1e16, "1e+16"}, {1234567890123456.0, "1234567890123456.0"}, {123.456, "123.456"},
-		{5.2e-05, "5.2e-05"}, {-2.5, "-2.5"}, {1.5e300, "1.5e+300"},
-	} {
-		if got := string(appendPyFloatRepr(nil, tc.f)); got != tc.want {
-			t.Errorf("%v: got %q, want %q", tc.f, got, tc.want)
-		}
-	}
-}

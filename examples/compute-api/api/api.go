@@ -13,8 +13,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"path"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
 
 	"github.com/goslo/goslo/objects"
 	"github.com/goslo/goslo/reqctx"
@@ -58,6 +63,9 @@ type API struct {
 	store Store
 	log   *slog.Logger
 	mux   *http.ServeMux
+
+	versionDocs     sync.Map // application URL -> the versions document
+	versionDocCount atomic.Int32
 }
 
 // New returns the API over store; log nil means slog.Default().
@@ -82,37 +90,57 @@ func New(store Store, log *slog.Logger) *API {
 	m.Handle("GET /v2.1/servers/{id}", a.v(a.showServer))
 	m.Handle("PUT /v2.1/servers/{id}", a.v(a.updateServer))
 	m.Handle("DELETE /v2.1/servers/{id}", a.v(a.deleteServer))
-	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		fault(w, http.StatusNotFound, "The resource could not be found.")
-	})
 	return a
 }
 
-// ServeHTTP implements http.Handler. A path that matches a route with
-// another method gets an OpenStack-shaped 405.
+// ServeHTTP implements http.Handler. A path no route matches gets an
+// OpenStack-shaped 404, a path that matches a route with another method
+// an OpenStack-shaped 405.
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// net/http redirects a path with "." or ".." segments or double
+	// slashes to its clean form, with an HTML body and a Location that
+	// knows nothing of a proxy's prefix: such a path names no resource.
+	if p := r.URL.Path; p != "/" && cleanPath(p) != p {
+		fault(w, http.StatusNotFound, "The resource could not be found.")
+		return
+	}
 	if _, pattern := a.mux.Handler(r); pattern == "" {
-		// net/http answers 405 for a known path with the wrong method; give
-		// it OpenStack's body.
+		// net/http answers 404, or 405 with an Allow header for a known path
+		// with the wrong method, in plain text; give them OpenStack's body.
 		a.mux.ServeHTTP(&faultWriter{ResponseWriter: w}, r)
 		return
 	}
 	a.mux.ServeHTTP(w, r)
 }
 
-// faultWriter turns the mux's plain-text 405 into an OpenStack fault.
+// cleanPath is path.Clean keeping a trailing slash, as net/http's mux
+// cleans paths.
+func cleanPath(p string) string {
+	c := path.Clean(p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
+}
+
+// faultWriter turns the mux's plain-text 404 and 405 into OpenStack
+// faults.
 type faultWriter struct {
 	http.ResponseWriter
 	replaced bool
 }
 
 func (f *faultWriter) WriteHeader(code int) {
-	if code == http.StatusMethodNotAllowed {
+	switch code {
+	case http.StatusNotFound:
+		f.replaced = true
+		fault(f.ResponseWriter, code, "The resource could not be found.")
+	case http.StatusMethodNotAllowed:
 		f.replaced = true
 		fault(f.ResponseWriter, code, "Method not allowed.")
-		return
+	default:
+		f.ResponseWriter.WriteHeader(code)
 	}
-	f.ResponseWriter.WriteHeader(code)
 }
 
 func (f *faultWriter) Write(b []byte) (int, error) {
@@ -199,8 +227,32 @@ func decode(w http.ResponseWriter, r *http.Request, key string) (map[string]any,
 	return inner, true
 }
 
-// context returns the request's context, or a member context when no
-// filter set one.
+// onlyKeys refuses a body key that is not allowed, as nova's JSON schemas
+// (additionalProperties: false) do.
+func onlyKeys(w http.ResponseWriter, body map[string]any, allowed ...string) bool {
+	for k := range body {
+		if !slices.Contains(allowed, k) {
+			fault(w, http.StatusBadRequest, fmt.Sprintf("Additional properties are not allowed ('%s' was unexpected)", k))
+			return false
+		}
+	}
+	return true
+}
+
+// printable reports whether s has no control characters (newlines and
+// tabs are allowed when multiline): nova's name and description patterns
+// allow printable characters only, and PostgreSQL refuses NUL in text.
+func printable(s string, multiline bool) bool {
+	for _, r := range s {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
+			return false
+		}
+	}
+	return true
+}
+
+// requestContext returns the request's context, or a member context when
+// no filter set one.
 func requestContext(r *http.Request) *reqctx.RequestContext {
 	if rc := reqctx.From(r.Context()); rc != nil {
 		return rc
@@ -218,7 +270,7 @@ func page(w http.ResponseWriter, r *http.Request) (Query, bool) {
 			fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for query parameters limit. Value: %s. %q is not a valid non-negative integer", s, s))
 			return q, false
 		}
-		if n < MaxLimit {
+		if n > 0 && n < MaxLimit { // 0 is the maximum, as in nova
 			q.Limit = n
 		}
 	}

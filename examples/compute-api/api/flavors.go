@@ -1,10 +1,12 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/goslo/goslo/examples/compute-api/resources"
@@ -20,7 +22,9 @@ func links(r *http.Request, collection, id string) []any {
 	}
 }
 
-// nextLink is the "next" link of a full page, as nova writes it.
+// nextLink is the "next" link of a full page, as nova writes it: the
+// collection the request listed ("servers" or "servers/detail") with the
+// request's query, the limit and the marker.
 func nextLink(r *http.Request, collection string, q Query, lastID string) []any {
 	v := url.Values{}
 	for k, vals := range r.URL.Query() {
@@ -81,7 +85,7 @@ func (a *API) listFlavors(detail bool) http.HandlerFunc {
 		}
 		list, err := a.store.ListFlavors(r.Context(), q)
 		if err != nil {
-			if err == ErrNotFound {
+			if errors.Is(err, ErrNotFound) {
 				fault(w, http.StatusBadRequest, fmt.Sprintf("marker [%s] not found", q.Marker))
 				return
 			}
@@ -94,10 +98,18 @@ func (a *API) listFlavors(detail bool) http.HandlerFunc {
 		}
 		doc := map[string]any{"flavors": out}
 		if q.Limit > 0 && len(list) == q.Limit {
-			doc["flavors_links"] = nextLink(r, "flavors", q, strconv.FormatInt(num(list[len(list)-1], "id"), 10))
+			doc["flavors_links"] = nextLink(r, collection("flavors", detail), q, strconv.FormatInt(num(list[len(list)-1], "id"), 10))
 		}
 		writeJSON(w, http.StatusOK, doc)
 	}
+}
+
+// collection is the path of a list below /v2.1.
+func collection(name string, detail bool) string {
+	if detail {
+		return name + "/detail"
+	}
+	return name
 }
 
 func flavorID(w http.ResponseWriter, r *http.Request) (int64, bool) {
@@ -145,12 +157,92 @@ func setFields(w http.ResponseWriter, o *objects.Object, body map[string]any, fi
 	return true
 }
 
+// flavorKeys are the keys of a flavor create body. swap, ephemeral disk
+// and rxtx_factor are accepted (python-novaclient always sends them) and
+// ignored.
+var flavorKeys = []string{"name", "id", "ram", "vcpus", "disk", "os-flavor-access:is_public", "description",
+	"swap", "OS-FLV-EXT-DATA:ephemeral", "rxtx_factor"}
+
+// flavorInt checks an integer of a flavor body as nova's schema does: a
+// JSON integer or a string of digits, at least min.
+func flavorInt(w http.ResponseWriter, body map[string]any, key string, min int64) bool {
+	v, ok := body[key]
+	if !ok {
+		return true
+	}
+	var n int64
+	var err error
+	switch x := v.(type) {
+	case float64:
+		n = int64(x)
+		if float64(n) != x || x > 1<<53 || x < -(1<<53) {
+			err = fmt.Errorf("not an integer")
+		}
+	case string:
+		n, err = strconv.ParseInt(x, 10, 64)
+		if err == nil && strings.TrimLeft(x, "0123456789") != "" {
+			err = fmt.Errorf("not an integer")
+		}
+	default:
+		err = fmt.Errorf("not an integer")
+	}
+	if err != nil || n < min || n > 1<<31-1 {
+		fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute %s. Value: %v. It must be an integer from %d to %d.", key, v, min, 1<<31-1))
+		return false
+	}
+	return true
+}
+
+// boolWords are the strings nova's boolean parameter type accepts.
+var boolWords = map[string]bool{
+	"True": true, "TRUE": true, "true": true, "1": true, "ON": true, "On": true, "on": true,
+	"YES": true, "Yes": true, "yes": true, "y": true, "t": true,
+	"False": false, "FALSE": false, "false": false, "0": false, "OFF": false, "Off": false, "off": false,
+	"NO": false, "No": false, "no": false, "n": false, "f": false,
+}
+
+// flavorBool checks a boolean of a flavor body as nova's schema does and
+// replaces a string by its value.
+func flavorBool(w http.ResponseWriter, body map[string]any, key string) bool {
+	v, ok := body[key]
+	if !ok {
+		return true
+	}
+	switch x := v.(type) {
+	case bool:
+		return true
+	case string:
+		if b, ok := boolWords[x]; ok {
+			body[key] = b
+			return true
+		}
+	}
+	fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute %s. Value: %v. It is not a boolean.", key, v))
+	return false
+}
+
+// validDescription checks a description: a string of at most max
+// printable characters (nova: 255 for a server, 65535 for a flavor), or
+// null.
+func validDescription(w http.ResponseWriter, body map[string]any, max int) bool {
+	v, ok := body["description"]
+	if !ok || v == nil {
+		return true
+	}
+	d, isString := v.(string)
+	if !isString || len([]rune(d)) > max || !printable(d, true) {
+		fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute description. Value: %v. It must be a string of at most %d printable characters, or null.", v, max))
+		return false
+	}
+	return true
+}
+
 func (a *API) createFlavor(w http.ResponseWriter, r *http.Request) {
 	if !a.admin(w, r, "os_compute_api:os-flavor-manage:create") {
 		return
 	}
 	body, ok := decode(w, r, "flavor")
-	if !ok {
+	if !ok || !onlyKeys(w, body, flavorKeys...) {
 		return
 	}
 	for _, k := range []string{"name", "ram", "vcpus"} {
@@ -159,22 +251,31 @@ func (a *API) createFlavor(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if name, _ := body["name"].(string); name == "" || len(name) > 255 {
-		fault(w, http.StatusBadRequest, "Invalid input for field/attribute name. The name must be 1 to 255 characters.")
+	name, _ := body["name"].(string)
+	if strings.TrimSpace(name) == "" || len(name) > 255 || !printable(name, false) {
+		fault(w, http.StatusBadRequest, "Invalid input for field/attribute name. The name must be 1 to 255 printable characters.")
 		return
 	}
-	for _, k := range []string{"ram", "vcpus", "disk"} {
-		if n, ok := body[k].(float64); ok && (n < 0 || n != float64(int64(n)) || k != "disk" && n < 1) {
-			fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute %s. Value: %v. It must be a positive integer.", k, body[k]))
-			return
-		}
+	if !flavorInt(w, body, "ram", 1) || !flavorInt(w, body, "vcpus", 1) || !flavorInt(w, body, "disk", 0) ||
+		!flavorInt(w, body, "id", 1) || !flavorBool(w, body, "os-flavor-access:is_public") || !validDescription(w, body, 65535) {
+		return
 	}
 	f := resources.Flavor.New()
 	if !setFields(w, f, body, map[string]string{"id": "id", "name": "name", "ram": "memory_mb", "vcpus": "vcpus",
 		"disk": "root_gb", "os-flavor-access:is_public": "is_public", "description": "description"}) {
 		return
 	}
+	// What the body left out takes the class's defaults, so the answer
+	// shows what is stored.
+	if err := f.SetDefaults("root_gb", "is_public", "extra_specs"); err != nil {
+		a.storeError(w, r, err, "Flavor")
+		return
+	}
 	if err := a.store.CreateFlavor(r.Context(), f); err != nil {
+		if errors.Is(err, ErrConflict) {
+			fault(w, http.StatusConflict, fmt.Sprintf("Flavor with name %s or ID %v already exists.", name, body["id"]))
+			return
+		}
 		a.storeError(w, r, err, "Flavor")
 		return
 	}
@@ -190,7 +291,11 @@ func (a *API) updateFlavor(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, ok := decode(w, r, "flavor")
-	if !ok {
+	if !ok || !onlyKeys(w, body, "description") || !validDescription(w, body, 65535) {
+		return
+	}
+	if _, ok := body["description"]; !ok {
+		fault(w, http.StatusBadRequest, "Invalid input for field/attribute flavor. 'description' is a required property")
 		return
 	}
 	f, err := a.store.GetFlavor(r.Context(), id)

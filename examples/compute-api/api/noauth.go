@@ -24,11 +24,13 @@ func NoAuth(next http.Handler) http.Handler {
 		if project == "" {
 			project = user
 		}
-		var rc reqctx.RequestContext
-		if prev := reqctx.From(r.Context()); prev != nil {
-			rc = *prev
-		} else {
-			rc = *reqctx.New()
+		// The request_id filter made this request's context; fill it in
+		// rather than copy it (it is a kilobyte).
+		rc := reqctx.From(r.Context())
+		ctx := r.Context()
+		if rc == nil {
+			rc = reqctx.New()
+			ctx = reqctx.With(ctx, rc)
 		}
 		rc.UserID, rc.ProjectID = user, project
 		rc.Roles = nil
@@ -41,6 +43,9 @@ func NoAuth(next http.Handler) http.Handler {
 		for _, role := range rc.Roles {
 			rc.IsAdmin = rc.IsAdmin || role == "admin"
 		}
-		next.ServeHTTP(w, r.WithContext(reqctx.With(r.Context(), &rc)))
+		if ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
+		next.ServeHTTP(w, r)
 	})
 }

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,6 +14,9 @@ import (
 	"github.com/goslo/goslo/middleware"
 	"github.com/goslo/goslo/objects"
 )
+
+// statuses are the statuses a server can have.
+var statuses = []string{resources.StatusBuild, resources.StatusActive, resources.StatusError, resources.StatusDeleted}
 
 // descriptionVersion is the microversion that adds a server's description.
 var descriptionVersion = Version{2, 2}
@@ -38,7 +43,11 @@ func serverView(r *http.Request, s *objects.Object, detail bool) map[string]any 
 	v["flavor"] = map[string]any{"id": fid, "links": []any{map[string]any{"rel": "bookmark",
 		"href": middleware.ApplicationURL(r) + "/flavors/" + fid}}}
 	v["created"] = stamp(s, "created_at")
+	// nova shows the creation time until the first update.
 	v["updated"] = stamp(s, "updated_at")
+	if v["updated"] == nil {
+		v["updated"] = v["created"]
+	}
 	v["accessIPv4"] = ip
 	if RequestVersion(r.Context()).AtLeast(descriptionVersion) {
 		v["description"] = nullable(s, "description")
@@ -63,9 +72,15 @@ func (a *API) listServers(detail bool) http.HandlerFunc {
 				q.Filters[k] = v
 			}
 		}
+		if st, ok := q.Filters["status"]; ok && !slices.Contains(statuses, st) {
+			// No server has a status that does not exist (nova answers an
+			// empty list too).
+			writeJSON(w, http.StatusOK, map[string]any{"servers": []any{}})
+			return
+		}
 		list, err := a.store.ListServers(r.Context(), q)
 		if err != nil {
-			if err == ErrNotFound {
+			if errors.Is(err, ErrNotFound) {
 				fault(w, http.StatusBadRequest, fmt.Sprintf("marker [%s] not found", q.Marker))
 				return
 			}
@@ -78,15 +93,25 @@ func (a *API) listServers(detail bool) http.HandlerFunc {
 		}
 		doc := map[string]any{"servers": out}
 		if q.Limit > 0 && len(list) == q.Limit {
-			doc["servers_links"] = nextLink(r, "servers", q, str(list[len(list)-1], "uuid"))
+			doc["servers_links"] = nextLink(r, collection("servers", detail), q, str(list[len(list)-1], "uuid"))
 		}
 		writeJSON(w, http.StatusOK, doc)
 	}
 }
 
+// scope is the project whose servers a request may act on by id: its
+// own, or every project for an admin (nova's admin_or_owner rule).
+func scope(r *http.Request) string {
+	rc := requestContext(r)
+	if rc.IsAdmin {
+		return ""
+	}
+	return rc.ProjectID
+}
+
 func (a *API) showServer(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	s, err := a.store.GetServer(r.Context(), requestContext(r).ProjectID, id)
+	s, err := a.store.GetServer(r.Context(), scope(r), id)
 	if err != nil {
 		a.storeError(w, r, err, "Instance "+id)
 		return
@@ -122,7 +147,7 @@ func validName(w http.ResponseWriter, body map[string]any, required bool) bool {
 		return true
 	}
 	name, ok := v.(string)
-	if !ok || strings.TrimSpace(name) == "" || len(name) > 255 {
+	if !ok || strings.TrimSpace(name) == "" || len(name) > 255 || !printable(name, false) {
 		fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute name. Value: %v. The name must be 1 to 255 characters and not only spaces.", v))
 		return false
 	}
@@ -144,15 +169,14 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.store.GetFlavor(r.Context(), fid); err != nil {
-		if err == ErrNotFound {
+		if errors.Is(err, ErrNotFound) {
 			fault(w, http.StatusBadRequest, fmt.Sprintf("Flavor %d could not be found.", fid))
 			return
 		}
 		a.storeError(w, r, err, "Flavor")
 		return
 	}
-	if m, ok := body["metadata"].(map[string]any); ok && len(m) > 128 {
-		fault(w, http.StatusForbidden, "Quota exceeded for metadata_items: Requested 129, but already used 0 of 128 metadata_items")
+	if !validMetadata(w, body) || !validDescription(w, body, 255) {
 		return
 	}
 	rc := requestContext(r)
@@ -176,13 +200,43 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, map[string]any{"server": serverView(r, s, true)})
 }
 
+// maxMetadataItems is the metadata_items quota.
+const maxMetadataItems = 128
+
+// validMetadata checks a server's metadata as nova's schema does: an
+// object of at most 128 items whose keys are 1 to 255 characters and
+// whose values are strings of at most 255.
+func validMetadata(w http.ResponseWriter, body map[string]any) bool {
+	v, ok := body["metadata"]
+	if !ok {
+		return true
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute metadata. Value: %v. It is not an object.", v))
+		return false
+	}
+	for k, item := range m {
+		s, ok := item.(string)
+		if !ok || k == "" || len(k) > 255 || len(s) > 255 || !printable(k, false) || !printable(s, false) {
+			fault(w, http.StatusBadRequest, fmt.Sprintf("Invalid input for field/attribute metadata. Value: %v. Keys must be 1 to 255 characters and values strings of at most 255.", v))
+			return false
+		}
+	}
+	if len(m) > maxMetadataItems {
+		fault(w, http.StatusForbidden, fmt.Sprintf("Quota exceeded for metadata_items: Requested %d, but already used 0 of %d metadata_items", len(m), maxMetadataItems))
+		return false
+	}
+	return true
+}
+
 func (a *API) updateServer(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	body, ok := decode(w, r, "server")
-	if !ok || !checkKeys(w, r, body, "name", "accessIPv4") || !validName(w, body, false) {
+	if !ok || !checkKeys(w, r, body, "name", "accessIPv4") || !validName(w, body, false) || !validDescription(w, body, 255) {
 		return
 	}
-	s, err := a.store.GetServer(r.Context(), requestContext(r).ProjectID, id)
+	s, err := a.store.GetServer(r.Context(), scope(r), id)
 	if err != nil {
 		a.storeError(w, r, err, "Instance "+id)
 		return
@@ -199,7 +253,7 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	if err := a.store.DeleteServer(r.Context(), requestContext(r).ProjectID, id); err != nil {
+	if err := a.store.DeleteServer(r.Context(), scope(r), id); err != nil {
 		a.storeError(w, r, err, "Instance "+id)
 		return
 	}

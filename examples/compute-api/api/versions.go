@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -103,9 +104,31 @@ func versionDoc(r *http.Request) map[string]any {
 }
 
 // versions is the document at /: the API versions and where they live.
+// It only varies with the application URL, so its bytes are kept per URL
+// (a few: the addresses the service is reached by).
 func (a *API) versions(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{"versions": []any{versionDoc(r)}})
+	base := middleware.ApplicationURL(r)
+	body, ok := a.versionDocs.Load(base)
+	if !ok {
+		b, err := json.Marshal(map[string]any{"versions": []any{versionDoc(r)}})
+		if err != nil {
+			fault(w, http.StatusInternalServerError, "Unexpected API Error.")
+			return
+		}
+		if a.versionDocCount.Add(1) <= maxCachedVersionDocs {
+			a.versionDocs.Store(base, b)
+		}
+		body = b
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(len(body.([]byte))))
+	w.WriteHeader(http.StatusOK)
+	w.Write(body.([]byte))
 }
+
+// maxCachedVersionDocs bounds the cache: Host headers come from clients.
+const maxCachedVersionDocs = 64
 
 func (a *API) version(w http.ResponseWriter, r *http.Request) {
 	doc := versionDoc(r)

@@ -29,7 +29,7 @@ var (
 		Help: "What SIGHUP does: reload re-reads the configuration files and restarts the workers; mutate applies the changed mutable options in place."}
 	StatePath = &config.Opt[string]{Name: "state_path", Default: "/var/lib/compute-api",
 		Help: "Top-level directory for maintaining the service's state (its SQLite database by default)."}
-	Host = &config.Opt[string]{Name: "host", Default: hostname(),
+	Host = &config.Opt[string]{Name: "host", Default: hostname(), SampleDefault: "<current_hostname>",
 		Help: "Name of this node, as the service list shows it. Two instances on one machine need different names."}
 	AuthStrategy = &config.Opt[string]{Name: "auth_strategy", Group: "api", Default: "noauth2",
 		Type: config.String{Choices: config.Choices("noauth2", "keystone")},
@@ -37,7 +37,50 @@ var (
 	AutoCreateSchema = &config.Opt[bool]{Name: "auto_create_schema", Group: "database", Default: true,
 		Help: "Create the schema when the database is empty, so that a first start works without compute-manage db sync. An existing schema of another version still needs it."}
 	DefaultConnection = "sqlite:///$state_path/compute.sqlite"
+
+	// The WSGI service compute_api's options, as nova declares
+	// osapi_compute_listen, osapi_compute_listen_port and
+	// osapi_compute_workers. wsgi.NewService would register them itself,
+	// but only after the files are loaded: declared here, they are checked
+	// at start-up, listed in the sample and known to the validator.
+	APIListen = &config.Opt[string]{Name: APIName + "_listen", Default: "0.0.0.0",
+		Help: "IP address on which the compute API will listen."}
+	APIListenPort = &config.Opt[int]{Name: APIName + "_listen_port", Default: 8774, Type: config.Port{},
+		Help: "Port on which the compute API will listen."}
+	APIWorkers = &config.Opt[int]{Name: APIName + "_workers", Type: config.Integer{Min: new(1)},
+		Help: "Number of workers for the compute API service. The default will be the number of CPUs available."}
 )
+
+// APIName is the name of the WSGI service: its application in
+// api-paste.ini and the prefix of its options.
+const APIName = "compute_api"
+
+// The service's own groups.
+var (
+	APIGroup     = config.Group{Name: "api", Help: "Options of the compute API."}
+	ComputeGroup = config.Group{Name: "compute", Help: "Options of the compute manager."}
+)
+
+// ListOpts lists the service's own options by group (nova.conf's
+// list_opts); RegisterOptions registers them, and the sample generator
+// lists them under the namespace "compute-api". The libraries' options
+// are listed under the libraries' namespaces (oslo.log, oslo.db, ...).
+func ListOpts() []config.GroupOpts {
+	return []config.GroupOpts{
+		{Opts: []config.Option{Host, StatePath, RestartMethod, APIListen, APIListenPort, APIWorkers,
+			wsgi.EnabledSSLAPIs, ReportInterval, ServiceDownTime, ComputeManagerOpt}},
+		{Group: APIGroup, Opts: []config.Option{AuthStrategy}},
+		{Group: ComputeGroup, Opts: []config.Option{BuildDelay, PurgeAge, PurgeInterval}},
+		{Group: db.Group, Opts: []config.Option{AutoCreateSchema}},
+	}
+}
+
+func init() {
+	config.RegisterNamespace("compute-api", ListOpts)
+	// The sample shows the database the service uses by default (as nova's
+	// oslo.config.opts.defaults entry point sets oslo.db's defaults).
+	config.RegisterNamespaceDefaults("oslo.db", func() { db.Connection.SampleDefault = DefaultConnection })
+}
 
 func hostname() string {
 	h, err := os.Hostname()
@@ -50,19 +93,23 @@ func hostname() string {
 // RegisterOptions registers every option the service reads, so that its
 // configuration file is checked whole at start-up.
 func RegisterOptions(conf *config.Config) error {
-	if err := conf.RegisterGroup(config.Group{Name: "api", Help: "Options of the compute API."}); err != nil {
-		return err
-	}
 	for _, reg := range []func(*config.Config) error{
 		log.RegisterOptions, service.RegisterOptions, wsgi.RegisterOptions, middleware.RegisterOptions,
-		db.RegisterOptions, manager.RegisterOptions, registerComputeOptions,
+		db.RegisterOptions, manager.RegisterOptions,
 	} {
 		if err := reg(conf); err != nil {
 			return err
 		}
 	}
-	if err := conf.Register(RestartMethod, StatePath, Host, AuthStrategy, AutoCreateSchema); err != nil {
-		return err
+	for _, g := range ListOpts() {
+		if g.Group.Name != "" {
+			if err := conf.RegisterGroup(g.Group); err != nil {
+				return err
+			}
+		}
+		if err := conf.Register(g.Opts...); err != nil {
+			return err
+		}
 	}
 	// The database lives under state_path unless configured otherwise.
 	return conf.SetDefault("database", "connection", DefaultConnection)
@@ -149,5 +196,5 @@ func NewWSGIService(conf *config.Config, st api.Store) (*wsgi.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return wsgi.NewService(conf, "compute_api", nil, wsgi.ServiceOptions{Registry: reg, DefaultPort: 8774})
+	return wsgi.NewService(conf, APIName, nil, wsgi.ServiceOptions{Registry: reg, DefaultPort: 8774})
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/goslo/goslo/examples/compute-api/store"
 	"github.com/goslo/goslo/manager"
 	"github.com/goslo/goslo/periodic"
+	"github.com/goslo/goslo/service"
 )
 
 // Options of the compute manager.
@@ -32,13 +33,6 @@ var (
 		"Full class name for the manager of the compute API service.")
 )
 
-func registerComputeOptions(conf *config.Config) error {
-	if err := conf.RegisterGroup(config.Group{Name: "compute", Help: "Options of the compute manager."}); err != nil {
-		return err
-	}
-	return conf.Register(BuildDelay, PurgeAge, PurgeInterval, ReportInterval, ServiceDownTime, ComputeManagerOpt)
-}
-
 // Binary is the service's name in the heartbeat table.
 const Binary = "compute-api"
 
@@ -53,6 +47,10 @@ type ComputeManager struct {
 	log   *slog.Logger
 	tasks *periodic.Tasks
 	owner string
+	// heartbeat reports this service's state every report_interval on a
+	// timer of its own, as nova's Service does: from the start, and
+	// whatever periodic_enable and periodic_fuzzy_delay say.
+	heartbeat *service.Group
 }
 
 func init() {
@@ -73,8 +71,6 @@ func NewComputeManager(conf *config.Config, st *store.Store, log *slog.Logger) (
 		periodic.Task{Name: "_activate_built_servers", Spacing: time.Second, RunImmediately: true, Func: m.activateBuilt},
 		periodic.Task{Name: "_purge_deleted_rows", Spacing: time.Duration(PurgeInterval.Get(conf)) * time.Second,
 			RunImmediately: true, Func: m.purgeDeleted},
-		periodic.Task{Name: "_report_state", Spacing: time.Duration(ReportInterval.Get(conf)) * time.Second,
-			RunImmediately: true, Func: m.reportState},
 	)
 	if err != nil {
 		return nil, err
@@ -100,6 +96,20 @@ func (m *ComputeManager) PeriodicTasks() *periodic.Tasks { return m.tasks }
 func (m *ComputeManager) InitHost(ctx context.Context) error {
 	_, err := m.store.DB.RegisterService(ctx, Host.Get(m.conf), Binary, "compute")
 	return err
+}
+
+// PostStartHook starts the heartbeat.
+func (m *ComputeManager) PostStartHook(ctx context.Context) error {
+	m.heartbeat = service.NewGroup(m.log)
+	return m.heartbeat.AddTimer("report_state", time.Duration(ReportInterval.Get(m.conf))*time.Second, 0, m.reportState)
+}
+
+// CleanupHost stops the heartbeat.
+func (m *ComputeManager) CleanupHost(ctx context.Context) error {
+	if m.heartbeat == nil {
+		return nil
+	}
+	return m.heartbeat.Stop(ctx)
 }
 
 func (m *ComputeManager) activateBuilt(ctx context.Context) error {

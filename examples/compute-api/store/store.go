@@ -137,6 +137,19 @@ func (s *Store) ListServers(ctx context.Context, q api.Query) ([]*objects.Object
 	}
 	if q.Project != "" {
 		o.Filters["project_id"] = q.Project
+		// The marker must be one of the project's servers (deleted since
+		// the previous page, maybe): another project's is not found, as in
+		// nova, rather than telling that it exists.
+		if q.Marker != "" {
+			_, err := servers.Find(ctx, s.DB, db.ListOptions{ReadDeleted: db.ReadDeletedYes,
+				Filters: map[string]any{"uuid": q.Marker, "project_id": q.Project}})
+			if err != nil {
+				if errors.Is(err, db.ErrNotFound) {
+					err = fmt.Errorf("%w: marker %q", api.ErrNotFound, q.Marker)
+				}
+				return nil, mapErr(err)
+			}
+		}
 	}
 	list, err := servers.List(ctx, s.DB, o)
 	return list, mapErr(err)
