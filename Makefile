@@ -4,8 +4,8 @@
 # (examples/compute-api/soak) with more clients, ten faults per scenario
 # and longer load between them; the test suite runs them short. With
 # GOSLO_TEST_PG_DSN set (eval "$(db/testdata/postgres.sh start)") the
-# PostgreSQL scenario runs too. SOAK_FLAGS=-soak.known-bugs also runs the
-# scenarios skipped for a known bug.
+# PostgreSQL scenario runs too. SOAK_FLAGS adds go test flags
+# (-soak.keep=DIR keeps every run's state and logs).
 SOAK_FLAGS ?=
 
 .PHONY: soak

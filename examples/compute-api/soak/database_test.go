@@ -13,7 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/goslo/goslo/db"
 	_ "modernc.org/sqlite" // the driver the test locks the service's database with
 )
 
@@ -144,23 +143,25 @@ func TestPostgresBackendsTerminated(t *testing.T) {
 		l.waitOK(*flagSettle / 3)
 	}
 	r := l.finish()
-	// A connection lost at COMMIT fails the request with a 500: for a
-	// read, a known bug (it could run again); for a write, the outcome
-	// is unknown to the service (oslo.db does the same). Nothing else
+	// A write whose connection is lost at COMMIT fails with a 500: its
+	// outcome is unknown to the service (oslo.db does the same). A read
+	// that loses it there wrote nothing and is run again. Nothing else
 	// may fail.
 	reads, writes := countCommitLost(s.logText())
-	r.note = fmt.Sprintf("%d backends terminated in %d strikes; %d reads and %d writes lost their connection at COMMIT",
-		terminated, times, reads, writes)
+	r.note = fmt.Sprintf("%d backends terminated in %d strikes; %d creates lost their connection at COMMIT",
+		terminated, times, writes)
 	l.verify(s.addr, &r, nil)
-	switch {
-	case *flagKnownBugs || reads+writes == 0:
+	if reads != 0 {
+		t.Errorf("%d reads failed on a connection lost at COMMIT; a read-only transaction must be retried", reads)
+	}
+	if writes == 0 {
 		expectNoFailure(t, l, r)
-	case r.failed != int64(reads+writes):
-		t.Errorf("%d of %d requests failed, %d of them on a connection lost at COMMIT: %s", r.failed, r.sent, reads+writes, l.errSummary())
-	default:
-		t.Logf("%d requests got a 500 because their connection was lost at COMMIT: %d reads (bug: db does not retry "+
-			"them, see TestReadTxLostAtCommit) and %d creates (the outcome is unknown; %d of all the unacknowledged "+
-			"creates were stored); -soak.known-bugs fails on them", reads+writes, reads, writes, r.unackedKept)
+	} else if r.failed != int64(writes) {
+		t.Errorf("%d of %d requests failed, %d of them creates whose connection was lost at COMMIT: %s",
+			r.failed, r.sent, writes, l.errSummary())
+	} else {
+		t.Logf("%d creates got a 500 because their connection was lost at COMMIT (the outcome is unknown; "+
+			"%d of all the unacknowledged creates were stored)", writes, r.unackedKept)
 	}
 	if terminated == 0 {
 		t.Error("the service had no backend connection to terminate")
@@ -188,58 +189,6 @@ func countCommitLost(log string) (reads, writes int) {
 		}
 	}
 	return reads, writes
-}
-
-// TestReadTxLostAtCommit is the known bug alone: a read-only
-// transaction whose connection is lost (its backend terminated) after
-// its reads, before COMMIT, is not retried; it fails with
-// ErrCommitUnknown, although nothing was written and it can safely run
-// again, as oslo.db's wrap_db_retry would on DBConnectionError.
-func TestReadTxLostAtCommit(t *testing.T) {
-	t.Parallel()
-	dsn := os.Getenv("GOSLO_TEST_PG_DSN")
-	if dsn == "" {
-		t.Skip("GOSLO_TEST_PG_DSN is not set: no PostgreSQL server to test with (.ci/run starts one with db/testdata/postgres.sh)")
-	}
-	if !*flagKnownBugs {
-		t.Skip("bug: db: a read-only transaction (DB.ReadTx, Model.Get/Find/List) whose connection is lost at COMMIT " +
-			"fails with ErrCommitUnknown instead of being retried (Tx.Commit maps every disconnect to ErrCommitUnknown, " +
-			"which Retry never retries, even when the transaction wrote nothing); -soak.known-bugs runs it")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	admin := pgAdmin(t, dsn)
-	o := db.DefaultOptions(dsn)
-	o.Retry.Interval, o.Retry.MaxInterval = 5*time.Millisecond, 50*time.Millisecond
-	d, err := db.OpenOptions(ctx, o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close(ctx)
-	calls := 0
-	err = d.ReadTx(ctx, func(ctx context.Context, tx *db.Tx) error {
-		calls++
-		var pid int32
-		if err := tx.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
-			return err
-		}
-		if calls > 1 {
-			return nil
-		}
-		// The reads are done; the backend goes away before COMMIT.
-		if _, err := admin.Exec(ctx, "SELECT pg_terminate_backend($1)", pid); err != nil {
-			return err
-		}
-		waitFor(t, 30*time.Second, "the backend to go", func() bool {
-			var n int
-			admin.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid).Scan(&n)
-			return n == 0
-		})
-		return nil
-	})
-	if err != nil || calls != 2 {
-		t.Errorf("ReadTx after its connection was lost at COMMIT: %v after %d calls; want it run again and nil", err, calls)
-	}
 }
 
 // pgAdmin connects to the test server for the test's own statements.

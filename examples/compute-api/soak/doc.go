@@ -37,8 +37,6 @@
 //
 //	go test -race -v ./examples/compute-api/soak -soak.clients=32 -soak.rounds=10 -soak.settle=2000
 //
-// -soak.known-bugs runs the scenarios that are skipped (or tolerate a
-// counted failure) because of a known bug, and -soak.keep=DIR keeps the
-// state and logs of every run. With -v the figures of every scenario are
+// -soak.keep=DIR keeps the state and logs of every run. With -v the figures of every scenario are
 // also printed as a table at the end.
 package soak

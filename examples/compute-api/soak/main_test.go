@@ -23,8 +23,6 @@ var (
 	flagRounds  = flag.Int("soak.rounds", 1, "how many times each scenario injects its fault")
 	flagSettle  = flag.Int64("soak.settle", 150, "successful requests the load makes before the first fault and after each")
 	flagKeep    = flag.String("soak.keep", "", "copy the state and the logs of every run of the service into this directory")
-	// flagKnownBugs runs the scenarios that fail on a known bug.
-	flagKnownBugs = flag.Bool("soak.known-bugs", false, "run the scenarios that are skipped for a known bug")
 )
 
 func TestMain(m *testing.M) {

@@ -28,12 +28,6 @@ func TestSIGHUP(t *testing.T) {
 }
 
 func testSIGHUP(t *testing.T, method string, workers int) {
-	if method == "reload" && workers == 1 && !*flagKnownBugs {
-		t.Skip("bug: with workers = 1, SIGHUP with restart_method = reload stops and starts every service of " +
-			"the example (service.Services.Restart), and the database hook's OnStop (app.StoreService) closes the " +
-			"database, which nothing opens again: init_host fails (\"database is closed\") and every request that " +
-			"reads or writes gets a 500 until the service is restarted; -soak.known-bugs runs it")
-	}
 	cfg := config{workers: workers, method: method, buildDelay: 3600}
 	s := startService(t, cfg, "")
 	l := startLoad(t, s.addr, "hup", *flagClients)
