@@ -193,7 +193,7 @@ func report(w io.Writer, o options, rows []row) {
 	fmt.Fprintf(w, "# goslo side-by-side benchmark\n\n")
 	fmt.Fprintf(w, "Machine: %d cores (runtime.NumCPU), %s; wrk -t%d -c%d -d%s on 127.0.0.1; the load generator shares the cores.\n\n",
 		runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, o.threads, o.connections, o.duration)
-	fmt.Fprintln(w, "Memory per process, the parent first: RSS counts the executable's pages, which all the processes of a service share; USS is what is private to each process (what one more worker costs); PSS total is what the processes cost together. Loaded is the peak while wrk ran (sampled every 200 ms).")
+	fmt.Fprintln(w, "Memory per process, the parent first. RSS counts the executable's pages, which the processes of a service share; USS counts the pages mapped by that process alone: with workers, what one more worker costs (a lone process shares its executable with nobody, so its USS is close to its RSS); PSS total is what the processes cost together. Loaded is the peak while wrk ran (sampled every 200 ms). bench/MEMORY.md breaks these figures down.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| target | workers | start-up to first 200 | RSS/process idle (MiB) | RSS/process loaded (MiB) | USS/process idle (MiB) | USS/process loaded (MiB) | PSS total idle / loaded (MiB) | GET / req/s | p50 | p99 | CPU µs/req | list of 10 req/s | p50 | p99 | CPU µs/req | errors |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")

@@ -26,12 +26,14 @@ func tree(pid int) []int {
 
 // mem is what a process has resident, in kB, from
 // /proc/PID/smaps_rollup. RSS counts every page mapped in the process,
-// the executable's and shared libraries' file pages included, which every
-// process of the service (and the page cache) shares; PSS splits each
-// shared page among the processes that map it, so the PSS of all the
+// the executable's and shared libraries' file pages included; PSS splits
+// each page among the processes that map it, so the PSS of all the
 // processes of a service adds up to what they cost together; USS is the
-// pages private to the process (Private_Clean + Private_Dirty): what one
-// more worker costs.
+// pages mapped by this process alone (Private_Clean + Private_Dirty). In
+// a multi-worker service the executable's pages are shared by the parent
+// and every worker, so a worker's USS is what one more worker costs; a
+// lone process shares its executable with nobody, so its USS is close to
+// its RSS.
 type mem struct {
 	rss, pss, uss int
 }
