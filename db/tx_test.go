@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"strings"
@@ -226,20 +227,7 @@ func TestPostgreSQLCommitOutcomeUnknown(t *testing.T) {
 			return err
 		}
 		// Another session ends this one, and waits until it is gone.
-		return d.Tx(ctx, func(ctx context.Context, other *db.Tx) error {
-			if _, err := other.Exec(ctx, "SELECT pg_terminate_backend(?)", pid); err != nil {
-				return err
-			}
-			for {
-				var n int
-				if err := other.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?", pid).Scan(&n); err != nil {
-					return err
-				}
-				if n == 0 {
-					return nil
-				}
-			}
-		})
+		return terminateBackend(ctx, d, pid)
 	})
 	if !errors.Is(err, db.ErrCommitUnknown) {
 		t.Errorf("err = %v, want ErrCommitUnknown", err)
@@ -510,22 +498,41 @@ func TestPostgreSQLReadTxLostAtCommitRetried(t *testing.T) {
 		if attempt > 1 {
 			return nil
 		}
-		return d.Tx(ctx, func(ctx context.Context, other *db.Tx) error {
-			if _, err := other.Exec(ctx, "SELECT pg_terminate_backend(?)", pid); err != nil {
-				return err
-			}
-			for {
-				var n int
-				if err := other.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?", pid).Scan(&n); err != nil {
-					return err
-				}
-				if n == 0 {
-					return nil
-				}
-			}
-		})
+		return terminateBackend(ctx, d, pid)
 	})
 	if err != nil || attempt != 2 {
 		t.Errorf("ReadTx: %v after %d attempts; want nil after 2", err, attempt)
+	}
+}
+
+// terminateBackend ends the PostgreSQL backend pid from another session
+// and waits until it is gone. Each look at pg_stat_activity is its own
+// transaction: within one, PostgreSQL keeps showing the snapshot it took
+// at the first look, and the backend would never seem to go.
+func terminateBackend(ctx context.Context, d *db.DB, pid int64) error {
+	if err := d.Tx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		_, err := tx.Exec(ctx, "SELECT pg_terminate_backend(?)", pid)
+		return err
+	}); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	for {
+		var n int
+		err := d.ReadTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+			return tx.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?", pid).Scan(&n)
+		})
+		if err != nil {
+			return fmt.Errorf("waiting for backend %d to go: %w", pid, err)
+		}
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("backend %d still there: %w", pid, ctx.Err())
+		case <-time.After(time.Millisecond):
+		}
 	}
 }
