@@ -7,10 +7,11 @@
 //	go run ./bench -pyref ../shared/reference/pyref
 //
 // For each target and each worker count it measures exec to the first 200,
-// idle RSS per process, then runs wrk (-t2 -c50 by default) on GET / and
+// idle memory per process, then runs wrk (-t2 -c50 by default) on GET / and
 // on a list of ten items, and reports requests/s, p50/p99, server CPU time
 // per request (the load generator shares the cores, so this is the
-// figure to compare with the bare ceiling) and RSS under load. Every
+// figure to compare with the bare ceiling) and the peak memory under
+// load. Memory is RSS, USS (private pages) and PSS (see mem). Every
 // server listens on 127.0.0.1 only and is stopped at the end.
 package main
 
@@ -69,10 +70,10 @@ type row struct {
 	target     string
 	workers    int
 	startup    time.Duration
-	rssIdle    []int // kB per process
-	rssLoad    []int
-	pssIdle    int // kB, all processes
-	pssLoad    int
+	memIdle    []mem // per process, the parent first
+	memLoad    []mem // per process, the peak while wrk ran
+	pssIdle    int   // kB, all processes
+	pssLoad    int   // kB, all processes, the peak while wrk ran
 	root, list wrkResult
 	cpuRoot    float64 // server CPU µs per request
 	cpuList    float64
@@ -134,9 +135,27 @@ func measure(ctx context.Context, o options, t target, workers int, dir string) 
 	waitTree(cmd.Process.Pid, workers, 30*time.Second)
 	time.Sleep(2 * time.Second)
 	for _, pid := range tree(cmd.Process.Pid) {
-		r.rssIdle = append(r.rssIdle, rssKB(pid))
-		r.pssIdle += pssKB(pid)
+		m := memOf(pid)
+		r.memIdle = append(r.memIdle, m)
+		r.pssIdle += m.pss
 	}
+	// Memory under load is sampled while wrk runs, every 200 ms, and
+	// once more at the end; each figure is its peak.
+	peak := newPeakMem()
+	stopSampling, sampled := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sampled)
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stopSampling:
+				return
+			case <-t.C:
+				peak.sample(tree(cmd.Process.Pid))
+			}
+		}
+	}()
 	load := func(path string, res *wrkResult, cpu *float64) {
 		pids := tree(cmd.Process.Pid)
 		c0 := cpuTicks(pids)
@@ -152,10 +171,10 @@ func measure(ctx context.Context, o options, t target, workers int, dir string) 
 	}
 	load(t.paths["root"], &r.root, &r.cpuRoot)
 	load(t.paths["list10"], &r.list, &r.cpuList)
-	for _, pid := range tree(cmd.Process.Pid) {
-		r.rssLoad = append(r.rssLoad, rssKB(pid))
-		r.pssLoad += pssKB(pid)
-	}
+	close(stopSampling)
+	<-sampled
+	peak.sample(tree(cmd.Process.Pid))
+	r.memLoad, r.pssLoad = peak.result()
 	return r
 }
 
@@ -174,15 +193,19 @@ func report(w io.Writer, o options, rows []row) {
 	fmt.Fprintf(w, "# goslo side-by-side benchmark\n\n")
 	fmt.Fprintf(w, "Machine: %d cores (runtime.NumCPU), %s; wrk -t%d -c%d -d%s on 127.0.0.1; the load generator shares the cores.\n\n",
 		runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, o.threads, o.connections, o.duration)
-	fmt.Fprintln(w, "| target | workers | start-up to first 200 | RSS/process idle (MiB) | RSS/process loaded (MiB) | PSS total idle / loaded (MiB) | GET / req/s | p50 | p99 | CPU µs/req | list of 10 req/s | p50 | p99 | CPU µs/req | errors |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "Memory per process, the parent first. RSS counts the executable's pages, which the processes of a service share; USS counts the pages mapped by that process alone: with workers, what one more worker costs (a lone process shares its executable with nobody, so its USS is close to its RSS); PSS total is what the processes cost together. Loaded is the peak while wrk ran (sampled every 200 ms). bench/MEMORY.md breaks these figures down.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| target | workers | start-up to first 200 | RSS/process idle (MiB) | RSS/process loaded (MiB) | USS/process idle (MiB) | USS/process loaded (MiB) | PSS total idle / loaded (MiB) | GET / req/s | p50 | p99 | CPU µs/req | list of 10 req/s | p50 | p99 | CPU µs/req | errors |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		if r.err != nil {
 			fmt.Fprintf(w, "| %s | %d | error: %s |\n", r.target, r.workers, strings.ReplaceAll(r.err.Error(), "\n", " "))
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %.1f / %.1f | %.0f | %s | %s | %.0f | %.0f | %s | %s | %.0f | %d |\n",
-			r.target, r.workers, r.startup.Round(time.Millisecond), mib(r.rssIdle), mib(r.rssLoad),
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %s | %.1f / %.1f | %.0f | %s | %s | %.0f | %.0f | %s | %s | %.0f | %d |\n",
+			r.target, r.workers, r.startup.Round(time.Millisecond),
+			mib(r.memIdle, func(m mem) int { return m.rss }), mib(r.memLoad, func(m mem) int { return m.rss }),
+			mib(r.memIdle, func(m mem) int { return m.uss }), mib(r.memLoad, func(m mem) int { return m.uss }),
 			float64(r.pssIdle)/1024, float64(r.pssLoad)/1024,
 			r.root.ReqPerSec, r.root.P50, r.root.P99, r.cpuRoot,
 			r.list.ReqPerSec, r.list.P50, r.list.P99, r.cpuList,
@@ -222,13 +245,13 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
-func mib(kb []int) string {
-	if len(kb) == 0 {
+func mib(ms []mem, field func(mem) int) string {
+	if len(ms) == 0 {
 		return "-"
 	}
-	parts := make([]string, len(kb))
-	for i, k := range kb {
-		parts[i] = fmt.Sprintf("%.1f", float64(k)/1024)
+	parts := make([]string, len(ms))
+	for i, m := range ms {
+		parts[i] = fmt.Sprintf("%.1f", float64(field(m))/1024)
 	}
 	return strings.Join(parts, " / ")
 }

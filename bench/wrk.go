@@ -68,7 +68,8 @@ func parseWrk(out string) (wrkResult, error) {
 		}
 		v, _ := strconv.ParseFloat(m[2], 64)
 		unit := map[string]time.Duration{"us": time.Microsecond, "ms": time.Millisecond, "s": time.Second}[m[3]]
-		d := time.Duration(v * float64(unit))
+		// wrk prints two decimals: round away float noise (518.159999ms).
+		d := time.Duration(v * float64(unit)).Round(time.Microsecond)
 		if m[1] == "50" {
 			r.P50 = d
 		} else {

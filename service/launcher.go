@@ -209,6 +209,7 @@ func (l *serviceLauncher) Wait() error {
 	l.sd.ready()
 	l.notifyUpgradeParent()
 	l.logOptions()
+	l.releaseStartupMemory()
 	wd, stopWD := watchdogTicker()
 	defer stopWD()
 	up := newUpgrader(l.base)
@@ -354,6 +355,7 @@ func (l *workerLauncher) Wait() error {
 	if l.w.status != nil {
 		fmt.Fprintf(l.w.status, "READY %d\n", os.Getpid())
 	}
+	l.releaseStartupMemory()
 	for {
 		select {
 		case sig := <-sigs:

@@ -331,6 +331,7 @@ func (p *processLauncher) childReady(pid int) {
 		p.log.Info(fmt.Sprintf("All %d workers are ready", p.target))
 		p.sd.ready()
 		p.notifyUpgradeParent()
+		p.releaseStartupMemory()
 	}
 }
 

@@ -29,6 +29,7 @@ import (
 
 	"github.com/goslo/goslo/config"
 	"github.com/goslo/goslo/examples/compute-api/app"
+	"github.com/goslo/goslo/examples/compute-api/store"
 	"github.com/goslo/goslo/service"
 )
 
@@ -65,22 +66,25 @@ func run(args []string) error {
 	log := slog.Default().With("logger", "compute-api")
 	log.Info(fmt.Sprintf("compute-api %s starting", Version), "pid", os.Getpid())
 
-	// 3. Versioned objects and their database.
-	store, err := app.OpenStore(ctx, conf)
-	if err != nil {
+	// 3. Versioned objects and their database: the schema is checked (and
+	// created in a new SQLite database) now; the connection pool opens
+	// when the services start, so the supervising parent of a
+	// multi-worker launch, which never serves, holds none.
+	if err := app.CheckStore(ctx, conf); err != nil {
 		return err
 	}
+	st := &store.Store{}
 
 	// 4. The WSGI service (the paste application) and the manager.
-	api, err := app.NewWSGIService(conf, store)
+	api, err := app.NewWSGIService(conf, st)
 	if err != nil {
 		return err
 	}
-	mgr, err := app.NewManagerService(conf, store)
+	mgr, err := app.NewManagerService(conf, st)
 	if err != nil {
 		return err
 	}
-	svc := service.NewServices(logs, app.StoreService(store), mgr, api)
+	svc := service.NewServices(logs, app.StoreService(conf, st), mgr, api)
 
 	// 5. Launch.
 	launcher, err := service.LaunchWith(conf, svc, api.Workers(), app.RestartMethod.Get(conf),

@@ -137,40 +137,73 @@ func SetupLogging(conf *config.Config) (service.Hook, error) {
 // when [database] auto_create_schema is true; any other schema must be the
 // one this binary knows.
 func OpenStore(ctx context.Context, conf *config.Config) (*store.Store, error) {
-	if AutoCreateSchema.Get(conf) {
-		if err := createSchemaIfEmpty(ctx, conf); err != nil {
-			return nil, err
-		}
+	if err := CheckStore(ctx, conf); err != nil {
+		return nil, err
 	}
 	return store.Open(ctx, conf)
 }
 
-func createSchemaIfEmpty(ctx context.Context, conf *config.Config) error {
-	if err := os.MkdirAll(StatePath.Get(conf), 0o750); err != nil {
-		return fmt.Errorf("state_path: %w", err)
+// CheckStore checks the database the service will use, with a connection
+// of its own that it closes: a new, empty database gets the schema when
+// [database] auto_create_schema is true; any other schema must be the one
+// this binary knows. The service's main calls it before the launch, so a
+// database that is missing, unreachable or of another version stops the
+// start-up with an error at once, in the process the operator started.
+func CheckStore(ctx context.Context, conf *config.Config) error {
+	if AutoCreateSchema.Get(conf) {
+		if err := os.MkdirAll(StatePath.Get(conf), 0o750); err != nil {
+			return fmt.Errorf("state_path: %w", err)
+		}
 	}
 	d, err := db.Open(ctx, conf)
 	if err != nil {
 		return err
 	}
 	defer d.Close(ctx)
-	current, _, err := d.SchemaVersion(ctx, store.Migrations)
-	if err != nil {
-		return err
-	}
-	if current == 0 {
-		if _, err := d.Sync(ctx, store.Migrations, 0); err != nil {
-			return fmt.Errorf("creating the schema: %w", err)
+	if AutoCreateSchema.Get(conf) {
+		current, _, err := d.SchemaVersion(ctx, store.Migrations)
+		if err != nil {
+			return err
 		}
-		slog.Default().With("logger", "compute-api").Info("created the database schema")
+		if current == 0 {
+			if _, err := d.Sync(ctx, store.Migrations, 0); err != nil {
+				return fmt.Errorf("creating the schema: %w", err)
+			}
+			slog.Default().With("logger", "compute-api").Info("created the database schema")
+		}
 	}
-	return nil
+	return d.CheckSchema(ctx, store.Migrations)
 }
 
-// StoreService closes the database last but one: after the API and the
-// manager finished their work, so every write in flight is committed.
-func StoreService(s *store.Store) service.Hook {
-	return service.Hook{Name: "database", OnStop: s.Close}
+// StoreService opens the service's connection pool when the services
+// start, and closes it last but one: after the API and the manager
+// finished their work, so every write in flight is committed. st is the
+// store the API and the manager were given, not yet open (a new
+// store.Store); it is open before the next service starts.
+//
+// The pool is opened at start, not when the service is built, because a
+// multi-worker launch builds the service in the supervising parent too
+// (its main runs as every worker's does) and the parent never starts it:
+// connections opened there would never serve a request, and the memory
+// of SQLite's (about 130 kB a connection, which modernc's allocator keeps
+// after a close) and of the code they run would stay resident in it.
+func StoreService(conf *config.Config, st *store.Store) service.Hook {
+	return service.Hook{Name: "database",
+		OnStart: func(ctx context.Context) error {
+			opened, err := store.Open(ctx, conf)
+			if err != nil {
+				return err
+			}
+			st.DB = opened.DB
+			return nil
+		},
+		OnStop: func(ctx context.Context) error {
+			if st.DB == nil {
+				return nil
+			}
+			return st.Close(ctx)
+		},
+	}
 }
 
 // Registry returns the paste factories the service's api-paste.ini names:

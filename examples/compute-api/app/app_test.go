@@ -283,3 +283,75 @@ func TestManagerFromOption(t *testing.T) {
 		t.Errorf("an unknown manager class: %v, want an error naming it", err)
 	}
 }
+
+// TestStoreOpensAtStart: main checks the database before the launch
+// (creating the schema of a new one when auto_create_schema is set) on a
+// connection it closes, and the pool the API and the manager use opens
+// only when the services start, so the supervising parent of a
+// multi-worker launch, which never starts them, holds no connection.
+// goleak (TestMain) checks that the check's pool is closed.
+func TestStoreOpensAtStart(t *testing.T) {
+	cases := []struct {
+		name       string
+		autoCreate bool
+		start      bool
+		checkErr   bool // CheckStore fails with a *db.SchemaError
+	}{
+		{name: "new database, started", autoCreate: true, start: true},
+		{name: "new database, never started (the parent)", autoCreate: true},
+		{name: "empty database without auto_create_schema", autoCreate: false, checkErr: true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			path := filepath.Join(dir, "compute.sqlite")
+			text := "[DEFAULT]\nstate_path = " + dir + "\n[database]\nconnection = sqlite:///" + path + "\n"
+			if !c.autoCreate {
+				text += "auto_create_schema = false\n"
+			}
+			conf, err := load(t, text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = app.CheckStore(ctx, conf)
+			var se *db.SchemaError
+			if c.checkErr {
+				if !errors.As(err, &se) || se.Current != 0 {
+					t.Fatalf("CheckStore of an empty database = %v, want a *db.SchemaError at version 0", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			st := &store.Store{}
+			hook := app.StoreService(conf, st)
+			if st.DB != nil {
+				t.Fatal("StoreService opened the pool before the services started")
+			}
+			if c.start {
+				if err := hook.Start(ctx); err != nil {
+					t.Fatal(err)
+				}
+				if st.DB == nil {
+					t.Fatal("the pool is not open after Start")
+				}
+				// The schema CheckStore created is the one the store reads.
+				if _, err := st.ListFlavors(ctx, api.Query{Limit: 1}); err != nil {
+					t.Fatalf("ListFlavors after Start: %v", err)
+				}
+			}
+			if err := hook.Stop(ctx); err != nil {
+				t.Fatalf("Stop: %v", err)
+			}
+			if c.start {
+				if _, err := st.ListFlavors(ctx, api.Query{Limit: 1}); !errors.Is(err, db.ErrClosed) {
+					t.Fatalf("ListFlavors after Stop = %v, want db.ErrClosed", err)
+				}
+			} else if st.DB != nil {
+				t.Fatal("Stop without Start opened the pool")
+			}
+		})
+	}
+}
