@@ -635,8 +635,8 @@ func (IPAddress) TypeName() string { return "IP address value" }
 // top-level label, at most 253 characters); a trailing dot is removed.
 type Hostname struct{}
 
-var hostLabel = regexp.MustCompile(`^[A-Za-z0-9-]{1,63}$`)
-var domainLabel = regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`)
+var hostLabel = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9-]{1,63}$`) })
+var domainLabel = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_-]{1,63}$`) })
 var hasAlpha = regexp.MustCompile(`[a-zA-Z-]`)
 
 func checkHostname(s string, label *regexp.Regexp) (string, error) {
@@ -660,7 +660,7 @@ func checkHostname(s string, label *regexp.Regexp) (string, error) {
 }
 
 // Parse implements Type.
-func (Hostname) Parse(s string) (string, error) { return checkHostname(s, hostLabel) }
+func (Hostname) Parse(s string) (string, error) { return checkHostname(s, hostLabel()) }
 
 // Check implements Type.
 func (t Hostname) Check(v string) (string, error) { return t.Parse(v) }
@@ -682,7 +682,7 @@ func (t HostAddress) Parse(s string) (string, error) {
 	if v, err := (IPAddress{t.Version}).Parse(s); err == nil {
 		return v, nil
 	}
-	if v, err := checkHostname(s, hostLabel); err == nil {
+	if v, err := checkHostname(s, hostLabel()); err == nil {
 		return v, nil
 	}
 	return "", fmt.Errorf("%s is not a valid host address", s)
@@ -708,7 +708,7 @@ func (t HostDomain) Parse(s string) (string, error) {
 	if v, err := (HostAddress{t.Version}).Parse(s); err == nil {
 		return v, nil
 	}
-	if v, err := checkHostname(s, domainLabel); err == nil {
+	if v, err := checkHostname(s, domainLabel()); err == nil {
 		return v, nil
 	}
 	return "", fmt.Errorf("%s is not a valid host address", s)

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // validateURI checks a URI the way oslo's types.URI does with the rfc3986
@@ -13,7 +14,7 @@ import (
 // are well formed. rfc3986's grammar is written out here because Go's
 // net/url accepts and rejects different strings.
 func validateURI(s string, schemes []string) error {
-	m := uriSplit.FindStringSubmatchIndex(s)
+	m := uriSplit().FindStringSubmatchIndex(s)
 	part := func(i int) (string, bool) {
 		if m[2*i] < 0 {
 			return "", false
@@ -40,13 +41,13 @@ func validateURI(s string, schemes []string) error {
 		return fmt.Errorf("%s required but missing in %q", strings.Join(missing, ", "), s)
 	}
 	var invalid []string
-	if !uriScheme.MatchString(scheme) {
+	if !uriScheme().MatchString(scheme) {
 		invalid = append(invalid, "scheme")
 	}
 	if !uriHostValid(host) {
 		invalid = append(invalid, "host")
 	}
-	if !uriPath.MatchString(path) {
+	if !uriPath().MatchString(path) {
 		invalid = append(invalid, "path")
 	}
 	if len(invalid) > 0 {
@@ -72,8 +73,10 @@ const (
 )
 
 var (
-	uriSplit  = regexp.MustCompile(`^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?://([^\\/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?`)
-	uriScheme = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*$`)
+	uriSplit = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:([a-zA-Z][a-zA-Z0-9+.-]*):)?(?://([^\\/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?`)
+	})
+	uriScheme = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*$`) })
 	uriIPv6   = func() string {
 		ls32 := fmt.Sprintf("(%s:%s|%s)", uriHex, uriHex, uriIPv4)
 		h := uriHex
@@ -90,45 +93,49 @@ var (
 		}
 		return "((" + strings.Join(v, ")|(") + "))"
 	}()
-	uriZone       = `(?:[` + uriUnreserved + `]|` + uriPct + `)+`
-	uriIPLiteral  = `\[(` + uriIPv6 + `(?:(?:%25|%)` + uriZone + `)?|v[0-9A-Fa-f]+\.[` + uriUnreserved + uriSubDelims + `:]+)\]`
-	uriRegName    = `((?:` + uriPct + `|[` + uriSubDelims + uriUnreserved + `])*)`
-	uriHostRE     = `(` + uriRegName + `|` + uriIPv4 + `|` + uriIPLiteral + `)`
-	uriSubauth    = regexp.MustCompile(`^(?:(?:([` + uriUnreserved + uriSubDelims + `:]|` + uriPct + `)+)@)?(` + uriHostRE + `):?([0-9]{1,5})?$`)
-	uriHostMatch  = regexp.MustCompile(`^` + uriHostRE + `$`)
-	uriIPv4Match  = regexp.MustCompile(`^` + uriIPv4 + `$`)
-	uriIPv6Match  = regexp.MustCompile(`^\[` + uriIPv6 + `(?:(?:%25|%)` + uriZone + `)?\]$`)
-	uriIPv6Strict = regexp.MustCompile(`^\[` + uriIPv6 + `(?:%25` + uriZone + `)?\]$`)
+	uriZone      = `(?:[` + uriUnreserved + `]|` + uriPct + `)+`
+	uriIPLiteral = `\[(` + uriIPv6 + `(?:(?:%25|%)` + uriZone + `)?|v[0-9A-Fa-f]+\.[` + uriUnreserved + uriSubDelims + `:]+)\]`
+	uriRegName   = `((?:` + uriPct + `|[` + uriSubDelims + uriUnreserved + `])*)`
+	uriHostRE    = `(` + uriRegName + `|` + uriIPv4 + `|` + uriIPLiteral + `)`
+	uriSubauth   = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(?:(?:([` + uriUnreserved + uriSubDelims + `:]|` + uriPct + `)+)@)?(` + uriHostRE + `):?([0-9]{1,5})?$`)
+	})
+	uriHostMatch  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^` + uriHostRE + `$`) })
+	uriIPv4Match  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^` + uriIPv4 + `$`) })
+	uriIPv6Match  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[` + uriIPv6 + `(?:(?:%25|%)` + uriZone + `)?\]$`) })
+	uriIPv6Strict = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\[` + uriIPv6 + `(?:%25` + uriZone + `)?\]$`) })
 	pchar         = `([` + uriUnreserved + uriSubDelims + `:@]|` + uriPct + `)`
 	pcharNC       = `([` + uriUnreserved + uriSubDelims + `@]|` + uriPct + `)`
-	uriPath       = regexp.MustCompile(`^((/` + pchar + `*)*|/(` + pchar + `+(/` + pchar + `*)*)?|` + pcharNC + `+(/` + pchar + `*)*|` + pchar + `+(/` + pchar + `*)*|)$`)
-	uriPctMatch   = regexp.MustCompile(uriPct)
+	uriPath       = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^((/` + pchar + `*)*|/(` + pchar + `+(/` + pchar + `*)*)?|` + pcharNC + `+(/` + pchar + `*)*|` + pchar + `+(/` + pchar + `*)*|)$`)
+	})
+	uriPctMatch = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(uriPct) })
 )
 
 // uriHost returns the host of an authority, and false where rfc3986 finds
 // none (an authority its grammar rejects, or an IPv4 host with a byte above
 // 255).
 func uriHost(authority string) (string, bool) {
-	m := uriSubauth.FindStringSubmatch(authority)
+	m := uriSubauth().FindStringSubmatch(authority)
 	if m == nil {
 		return "", false
 	}
 	host := m[2]
-	if host != "" && uriIPv4Match.MatchString(host) && !validIPv4Bytes(host) {
+	if host != "" && uriIPv4Match().MatchString(host) && !validIPv4Bytes(host) {
 		return "", false
 	}
 	return host, true
 }
 
 func uriHostValid(host string) bool {
-	if !uriHostMatch.MatchString(host) {
+	if !uriHostMatch().MatchString(host) {
 		return false
 	}
-	if uriIPv4Match.MatchString(host) {
+	if uriIPv4Match().MatchString(host) {
 		return validIPv4Bytes(host)
 	}
-	if uriIPv6Match.MatchString(host) {
-		return uriIPv6Strict.MatchString(host)
+	if uriIPv6Match().MatchString(host) {
+		return uriIPv6Strict().MatchString(host)
 	}
 	return true
 }
@@ -147,7 +154,7 @@ func validIPv4Bytes(host string) bool {
 // that is neither reserved nor unreserved is percent-encoded, and so is '%'
 // unless every '%' already starts a valid escape.
 func encodeComponent(s string) string {
-	keepPct := len(uriPctMatch.FindAllStringIndex(s, -1)) == strings.Count(s, "%")
+	keepPct := len(uriPctMatch().FindAllStringIndex(s, -1)) == strings.Count(s, "%")
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]

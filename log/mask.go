@@ -3,6 +3,7 @@ package log
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 )
 
@@ -98,7 +99,7 @@ type maskPatterns struct {
 	two, one, wildcs []*regexp.Regexp
 }
 
-var maskTable = func() []maskPatterns {
+var maskTable = sync.OnceValue(func() []maskPatterns {
 	var t []maskPatterns
 	for _, key := range sanitizeKeys {
 		mp := maskPatterns{key: key}
@@ -114,7 +115,7 @@ var maskTable = func() []maskPatterns {
 		t = append(t, mp)
 	}
 	return t
-}()
+})
 
 // MaskPassword replaces the values of passwords, tokens and other
 // secrets in a message with "***", as oslo_utils.strutils.mask_password:
@@ -128,8 +129,9 @@ func MaskPassword(message string) string { return MaskPasswordWith(message, "***
 // MaskPasswordWith is MaskPassword with another replacement text.
 func MaskPasswordWith(message, secret string) string {
 	var lower string
-	for i := range maskTable {
-		mp := &maskTable[i]
+	table := maskTable()
+	for i := range table {
+		mp := &table[i]
 		if lower == "" {
 			lower = pyLower(message)
 		}
