@@ -21,11 +21,50 @@ var statuses = []string{resources.StatusBuild, resources.StatusActive, resources
 // descriptionVersion is the microversion that adds a server's description.
 var descriptionVersion = Version{2, 2}
 
-func serverView(r *http.Request, s *objects.Object, detail bool) map[string]any {
+// serverBrief is a server in a list without details. Views are structs
+// rather than maps because encoding/json writes a struct without sorting
+// or boxing anything; their fields are in the order json.Marshal wrote
+// the maps' keys, so the bytes are the same.
+type serverBrief struct {
+	ID    string `json:"id"`
+	Links []link `json:"links"`
+	Name  string `json:"name"`
+}
+
+// serverDetail is a server with its details.
+type serverDetail struct {
+	AccessIPv4 string `json:"accessIPv4"`
+	Created    any    `json:"created"`
+	// Description is shown from microversion 2.2: nil hides it, a pointer
+	// to nil shows null.
+	Description *any              `json:"description,omitempty"`
+	Flavor      flavorRef         `json:"flavor"`
+	ID          string            `json:"id"`
+	Links       []link            `json:"links"`
+	Metadata    map[string]string `json:"metadata"`
+	Name        string            `json:"name"`
+	Status      string            `json:"status"`
+	TenantID    string            `json:"tenant_id"`
+	Updated     any               `json:"updated"`
+	UserID      string            `json:"user_id"`
+}
+
+// flavorRef is the flavor of a server's details.
+type flavorRef struct {
+	ID    string `json:"id"`
+	Links []link `json:"links"`
+}
+
+func serverView(r *http.Request, s *objects.Object, detail bool) any {
+	return serverViewAt(r, middleware.ApplicationURL(r), s, detail)
+}
+
+// serverViewAt is serverView with the application URL computed once per
+// request.
+func serverViewAt(r *http.Request, base string, s *objects.Object, detail bool) any {
 	id := str(s, "uuid")
-	v := map[string]any{"id": id, "name": str(s, "name"), "links": links(r, "servers", id)}
 	if !detail {
-		return v
+		return serverBrief{ID: id, Name: str(s, "name"), Links: linksAt(base, "servers", id)}
 	}
 	fid := strconv.FormatInt(num(s, "flavor_id"), 10)
 	meta, _ := objects.Get[map[string]string](s, "metadata")
@@ -36,23 +75,34 @@ func serverView(r *http.Request, s *objects.Object, detail bool) map[string]any 
 	if a, err := s.Get("access_ip_v4"); err == nil && a != nil {
 		ip = fmt.Sprint(a)
 	}
-	v["status"] = str(s, "status")
-	v["tenant_id"] = str(s, "project_id")
-	v["user_id"] = str(s, "user_id")
-	v["metadata"] = meta
-	v["flavor"] = map[string]any{"id": fid, "links": []any{map[string]any{"rel": "bookmark",
-		"href": middleware.ApplicationURL(r) + "/flavors/" + fid}}}
-	v["created"] = stamp(s, "created_at")
-	// nova shows the creation time until the first update.
-	v["updated"] = stamp(s, "updated_at")
-	if v["updated"] == nil {
-		v["updated"] = v["created"]
+	v := serverDetail{
+		AccessIPv4: ip,
+		Created:    stamp(s, "created_at"),
+		Flavor:     flavorRef{ID: fid, Links: []link{{Rel: "bookmark", Href: base + "/flavors/" + fid}}},
+		ID:         id,
+		Links:      linksAt(base, "servers", id),
+		Metadata:   meta,
+		Name:       str(s, "name"),
+		Status:     str(s, "status"),
+		TenantID:   str(s, "project_id"),
+		// nova shows the creation time until the first update.
+		Updated: stamp(s, "updated_at"),
+		UserID:  str(s, "user_id"),
 	}
-	v["accessIPv4"] = ip
+	if v.Updated == nil {
+		v.Updated = v.Created
+	}
 	if RequestVersion(r.Context()).AtLeast(descriptionVersion) {
-		v["description"] = nullable(s, "description")
+		d := nullable(s, "description")
+		v.Description = &d
 	}
 	return v
+}
+
+// serverList is a page of servers, with a next link when it is full.
+type serverList struct {
+	Servers []any  `json:"servers"`
+	Links   []link `json:"servers_links,omitempty"`
 }
 
 func (a *API) listServers(detail bool) http.HandlerFunc {
@@ -87,13 +137,13 @@ func (a *API) listServers(detail bool) http.HandlerFunc {
 			a.storeError(w, r, err, "Server")
 			return
 		}
-		out := make([]any, len(list))
+		base := middleware.ApplicationURL(r)
+		doc := serverList{Servers: make([]any, len(list))}
 		for i, s := range list {
-			out[i] = serverView(r, s, detail)
+			doc.Servers[i] = serverViewAt(r, base, s, detail)
 		}
-		doc := map[string]any{"servers": out}
 		if q.Limit > 0 && len(list) == q.Limit {
-			doc["servers_links"] = nextLink(r, collection("servers", detail), q, str(list[len(list)-1], "uuid"))
+			doc.Links = nextLink(r, collection("servers", detail), q, str(list[len(list)-1], "uuid"))
 		}
 		writeJSON(w, http.StatusOK, doc)
 	}
