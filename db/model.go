@@ -75,9 +75,10 @@ type Model struct {
 	// order is total and markers are exact.
 	DefaultSort []Sort
 
-	once sync.Once
-	err  error
-	c    *compiled
+	once        sync.Once
+	err         error
+	c           *compiled
+	projections sync.Map // strings.Join(ListOptions.Fields, ",") -> *projection
 }
 
 type col struct {
@@ -100,6 +101,7 @@ type compiled struct {
 	deleted    *col
 	table      string // quoted
 	selectList string
+	allProj    *projection     // every column
 	stored     map[string]bool // fields that Update may write
 }
 
@@ -240,6 +242,7 @@ func (m *Model) compile() (*compiled, error) {
 		names[i] = k.quoted
 	}
 	c.selectList = strings.Join(names, ", ")
+	c.allProj = c.all()
 	return c, nil
 }
 
@@ -418,25 +421,89 @@ func (m *Model) check(o *objects.Object) error {
 	return nil
 }
 
-// scan reads one row (the compiled select list) into a new object with
-// no changes.
-func (m *Model) scan(rows interface{ Scan(...any) error }) (*objects.Object, error) {
+// projection is the columns a read selects, in select order, and its
+// select list.
+type projection struct {
+	cols       []*col
+	selectList string
+}
+
+// all is the projection of every column.
+func (c *compiled) all() *projection {
+	return &projection{cols: c.cols, selectList: c.selectList}
+}
+
+// project returns the projection that loads fields (ListOptions.Fields):
+// the key, what Update compares, and the columns of fields, in the
+// compiled order so that the same fields make the same statement. Each
+// set of fields is computed once.
+func (m *Model) project(fields []string) (*projection, error) {
 	c := m.c
-	vals := make([]any, len(c.cols))
-	ptrs := make([]any, len(c.cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
+	if len(fields) == 0 {
+		return c.allProj, nil
 	}
-	if err := rows.Scan(ptrs...); err != nil {
+	id := strings.Join(fields, ",")
+	if p, ok := m.projections.Load(id); ok {
+		return p.(*projection), nil
+	}
+	want := map[*col]bool{c.key: true}
+	if c.revision != nil {
+		want[c.revision] = true
+	} else {
+		want[c.updatedAt] = true
+	}
+	for _, f := range fields {
+		k, ok := c.byField[f]
+		if !ok {
+			return nil, fmt.Errorf("field %q is not stored in %s", f, m.Table)
+		}
+		want[k] = true
+	}
+	p := &projection{}
+	var names []string
+	for _, k := range c.cols {
+		if want[k] {
+			p.cols = append(p.cols, k)
+			names = append(names, k.quoted)
+		}
+	}
+	p.selectList = strings.Join(names, ", ")
+	got, _ := m.projections.LoadOrStore(id, p)
+	return got.(*projection), nil
+}
+
+// scanner reads rows of one projection into objects, with one buffer
+// for all of them.
+type scanner struct {
+	m    *Model
+	p    *projection
+	vals []any
+	ptrs []any
+}
+
+func (m *Model) scanner(p *projection) *scanner {
+	s := &scanner{m: m, p: p, vals: make([]any, len(p.cols)), ptrs: make([]any, len(p.cols))}
+	for i := range s.vals {
+		s.ptrs[i] = &s.vals[i]
+	}
+	return s
+}
+
+// scan reads one row (the projection's select list) into a new object
+// with no changes.
+func (s *scanner) scan(rows interface{ Scan(...any) error }) (*objects.Object, error) {
+	m, c := s.m, s.m.c
+	clear(s.vals)
+	if err := rows.Scan(s.ptrs...); err != nil {
 		return nil, classify(err)
 	}
 	o := m.Class.New()
 	var key any
-	for i, k := range c.cols {
+	for i, k := range s.p.cols {
 		if k.field == "" {
 			continue
 		}
-		v := vals[i]
+		v := s.vals[i]
 		var err error
 		if k == c.deleted {
 			n, ok := v.(int64)
@@ -490,7 +557,7 @@ func (m *Model) Get(ctx context.Context, q Querier, key int64) (*objects.Object,
 	var o *objects.Object
 	err := q.withTx(ctx, false, func(ctx context.Context, tx *Tx) error {
 		var err error
-		o, err = m.scan(tx.QueryRow(ctx, "SELECT "+m.c.selectList+" FROM "+m.c.table+" WHERE "+
+		o, err = m.scanner(m.c.allProj).scan(tx.QueryRow(ctx, "SELECT "+m.c.selectList+" FROM "+m.c.table+" WHERE "+
 			m.c.key.quoted+" = ? AND "+m.c.deleted.quoted+" = 0", key))
 		if errors.Is(err, sql.ErrNoRows) {
 			return &Error{Kind: ErrNotFound}
