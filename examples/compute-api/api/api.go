@@ -47,6 +47,9 @@ type Query struct {
 	Limit   int    // at most this many; 0 means MaxLimit
 	Marker  string // the id of the last item of the previous page
 	Filters map[string]string
+	// Fields are the fields the caller reads; the store may leave the
+	// others unset. nil: every field.
+	Fields []string
 }
 
 // Store errors the API turns into status codes.

@@ -31,6 +31,9 @@ type serverBrief struct {
 	Name  string `json:"name"`
 }
 
+// briefFields are the fields serverBrief shows.
+var briefFields = []string{"uuid", "name"}
+
 // serverDetail is a server with its details.
 type serverDetail struct {
 	AccessIPv4 string `json:"accessIPv4"`
@@ -127,6 +130,9 @@ func (a *API) listServers(detail bool) http.HandlerFunc {
 			// empty list too).
 			writeJSON(w, http.StatusOK, map[string]any{"servers": []any{}})
 			return
+		}
+		if !detail {
+			q.Fields = briefFields
 		}
 		list, err := a.store.ListServers(r.Context(), q)
 		if err != nil {
