@@ -84,7 +84,7 @@ func (m *Model) List(ctx context.Context, q Querier, opts ListOptions) ([]*objec
 		return nil, wrapOp(m.op("list", nil), &Error{Kind: ErrInvalidFilter, Op: "fields", Err: err})
 	}
 	var out []*objects.Object
-	err = q.withTx(ctx, false, func(ctx context.Context, tx *Tx) error {
+	read := func(ctx context.Context, tx *Tx) error {
 		out = out[:0]
 		query, args, err := m.listQuery(ctx, tx, opts, proj)
 		if err != nil {
@@ -104,7 +104,14 @@ func (m *Model) List(ctx context.Context, q Querier, opts ListOptions) ([]*objec
 			out = append(out, o)
 		}
 		return classify(rows.Err())
-	})
+	}
+	if opts.Marker == nil {
+		err = q.withRead1(ctx, read)
+	} else {
+		// The marker's row is read first: both statements must see the
+		// same data.
+		err = q.withTx(ctx, false, read)
+	}
 	if err != nil {
 		return nil, wrapOp(m.op("list", nil), err)
 	}

@@ -251,6 +251,16 @@ func (m *Model) compile() (*compiled, error) {
 // of the caller's transaction).
 type Querier interface {
 	withTx(ctx context.Context, write bool, fn func(ctx context.Context, tx *Tx) error) error
+	// withRead1 is withTx for a read that runs one statement.
+	withRead1(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error
+}
+
+func (d *DB) withRead1(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	return d.readOne(ctx, fn)
+}
+
+func (t *Tx) withRead1(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	return fn(ctx, t)
 }
 
 func (d *DB) withTx(ctx context.Context, write bool, fn func(ctx context.Context, tx *Tx) error) error {
@@ -555,7 +565,7 @@ func (m *Model) Get(ctx context.Context, q Querier, key int64) (*objects.Object,
 		return nil, err
 	}
 	var o *objects.Object
-	err := q.withTx(ctx, false, func(ctx context.Context, tx *Tx) error {
+	err := q.withRead1(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
 		o, err = m.scanner(m.c.allProj).scan(tx.QueryRow(ctx, "SELECT "+m.c.selectList+" FROM "+m.c.table+" WHERE "+
 			m.c.key.quoted+" = ? AND "+m.c.deleted.quoted+" = 0", key))
