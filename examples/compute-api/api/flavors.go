@@ -38,15 +38,21 @@ func linksAt(base, collection, id string) []link {
 // collection the request listed ("servers" or "servers/detail") with the
 // request's query, the limit and the marker.
 func nextLink(r *http.Request, collection string, q Query, lastID string) []link {
+	return nextLinkAt(middleware.ApplicationURL(r), r.URL.Query(), collection, q, lastID)
+}
+
+// nextLinkAt is nextLink with the application URL and the query string
+// the request computed already.
+func nextLinkAt(base string, query url.Values, collection string, q Query, lastID string) []link {
 	v := url.Values{}
-	for k, vals := range r.URL.Query() {
+	for k, vals := range query {
 		if k != "marker" {
 			v[k] = vals
 		}
 	}
 	v.Set("limit", strconv.Itoa(q.Limit))
 	v.Set("marker", lastID)
-	return []link{{Rel: "next", Href: middleware.ApplicationURL(r) + "/v2.1/" + collection + "?" + v.Encode()}}
+	return []link{{Rel: "next", Href: base + "/v2.1/" + collection + "?" + v.Encode()}}
 }
 
 func str(o *objects.Object, name string) string {

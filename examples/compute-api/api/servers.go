@@ -21,20 +21,15 @@ var statuses = []string{resources.StatusBuild, resources.StatusActive, resources
 // descriptionVersion is the microversion that adds a server's description.
 var descriptionVersion = Version{2, 2}
 
-// serverBrief is a server in a list without details. Views are structs
-// rather than maps because encoding/json writes a struct without sorting
-// or boxing anything; their fields are in the order json.Marshal wrote
-// the maps' keys, so the bytes are the same.
-type serverBrief struct {
-	ID    string `json:"id"`
-	Links []link `json:"links"`
-	Name  string `json:"name"`
-}
-
-// briefFields are the fields serverBrief shows.
+// briefFields are the fields a server shows in a list without details:
+// {"id": uuid, "links": [self, bookmark], "name": name} (appendBriefList
+// writes it).
 var briefFields = []string{"uuid", "name"}
 
-// serverDetail is a server with its details.
+// serverDetail is a server with its details. Views are structs rather
+// than maps because encoding/json writes a struct without sorting or
+// boxing anything; their fields are in the order json.Marshal wrote the
+// maps' keys, so the bytes are the same.
 type serverDetail struct {
 	AccessIPv4 string `json:"accessIPv4"`
 	Created    any    `json:"created"`
@@ -58,17 +53,15 @@ type flavorRef struct {
 	Links []link `json:"links"`
 }
 
-func serverView(r *http.Request, s *objects.Object, detail bool) any {
-	return serverViewAt(r, middleware.ApplicationURL(r), s, detail)
+// serverView is a server with its details.
+func serverView(r *http.Request, s *objects.Object) serverDetail {
+	return serverViewAt(r, middleware.ApplicationURL(r), s)
 }
 
 // serverViewAt is serverView with the application URL computed once per
 // request.
-func serverViewAt(r *http.Request, base string, s *objects.Object, detail bool) any {
+func serverViewAt(r *http.Request, base string, s *objects.Object) serverDetail {
 	id := str(s, "uuid")
-	if !detail {
-		return serverBrief{ID: id, Name: str(s, "name"), Links: linksAt(base, "servers", id)}
-	}
 	fid := strconv.FormatInt(num(s, "flavor_id"), 10)
 	meta, _ := objects.Get[map[string]string](s, "metadata")
 	if meta == nil {
@@ -102,26 +95,28 @@ func serverViewAt(r *http.Request, base string, s *objects.Object, detail bool) 
 	return v
 }
 
-// serverList is a page of servers, with a next link when it is full.
+// serverList is a page of servers with details, with a next link when
+// it is full.
 type serverList struct {
-	Servers []any  `json:"servers"`
-	Links   []link `json:"servers_links,omitempty"`
+	Servers []serverDetail `json:"servers"`
+	Links   []link         `json:"servers_links,omitempty"`
 }
 
 func (a *API) listServers(detail bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		q, ok := page(w, r)
+		qv := r.URL.Query()
+		q, ok := pageOf(w, qv)
 		if !ok {
 			return
 		}
 		rc := requestContext(r)
 		q.Project = rc.ProjectID
-		if rc.IsAdmin && r.URL.Query().Get("all_tenants") != "" {
+		if rc.IsAdmin && qv.Get("all_tenants") != "" {
 			q.Project = ""
 		}
 		q.Filters = map[string]string{}
 		for _, k := range []string{"name", "status"} {
-			if v := r.URL.Query().Get(k); v != "" {
+			if v := qv.Get(k); v != "" {
 				q.Filters[k] = v
 			}
 		}
@@ -144,15 +139,58 @@ func (a *API) listServers(detail bool) http.HandlerFunc {
 			return
 		}
 		base := middleware.ApplicationURL(r)
-		doc := serverList{Servers: make([]any, len(list))}
-		for i, s := range list {
-			doc.Servers[i] = serverViewAt(r, base, s, detail)
-		}
+		var next []link
 		if q.Limit > 0 && len(list) == q.Limit {
-			doc.Links = nextLink(r, collection("servers", detail), q, str(list[len(list)-1], "uuid"))
+			next = nextLinkAt(base, qv, collection("servers", detail), q, str(list[len(list)-1], "uuid"))
+		}
+		if !detail {
+			writeBody(w, http.StatusOK, appendBriefList(make([]byte, 0, 64+256*len(list)), base, list, next))
+			return
+		}
+		doc := serverList{Servers: make([]serverDetail, len(list)), Links: next}
+		for i, s := range list {
+			doc.Servers[i] = serverViewAt(r, base, s)
 		}
 		writeJSON(w, http.StatusOK, doc)
 	}
+}
+
+// appendBriefList appends a page of servers without details (and its
+// next link) with the bytes json.Marshal writes for it as a map, without
+// reflection: it is the list clients poll most.
+func appendBriefList(b []byte, base string, list []*objects.Object, next []link) []byte {
+	b = append(b, `{"servers":[`...)
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		id := str(s, "uuid")
+		b = append(b, `{"id":`...)
+		b = appendJSONString(b, id)
+		b = append(b, `,"links":[{"href":`...)
+		b = appendJSONJoin(b, base, "/v2.1/servers/", id)
+		b = append(b, `,"rel":"self"},{"href":`...)
+		b = appendJSONJoin(b, base, "/servers/", id)
+		b = append(b, `,"rel":"bookmark"}],"name":`...)
+		b = appendJSONString(b, str(s, "name"))
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	if len(next) > 0 {
+		b = append(b, `,"servers_links":[`...)
+		for i, l := range next {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"href":`...)
+			b = appendJSONString(b, l.Href)
+			b = append(b, `,"rel":`...)
+			b = appendJSONString(b, l.Rel)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
 }
 
 // scope is the project whose servers a request may act on by id: its
@@ -172,7 +210,7 @@ func (a *API) showServer(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err, "Instance "+id)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"server": serverView(r, s, true)})
+	writeJSON(w, http.StatusOK, map[string]any{"server": serverView(r, s)})
 }
 
 // checkKeys refuses keys the schema of this microversion does not know.
@@ -253,7 +291,7 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", middleware.ApplicationURL(r)+"/v2.1/servers/"+str(s, "uuid"))
-	writeJSON(w, http.StatusAccepted, map[string]any{"server": serverView(r, s, true)})
+	writeJSON(w, http.StatusAccepted, map[string]any{"server": serverView(r, s)})
 }
 
 // maxMetadataItems is the metadata_items quota.
@@ -304,7 +342,7 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err, "Instance "+id)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"server": serverView(r, s, true)})
+	writeJSON(w, http.StatusOK, map[string]any{"server": serverView(r, s)})
 }
 
 func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) {
