@@ -601,6 +601,13 @@ func (d *DB) ReadTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) er
 // backends (SQLite's implicit read transaction over a WAL snapshot,
 // PostgreSQL's statement snapshot), so BEGIN and COMMIT would add two
 // statements (two round trips on PostgreSQL) and change nothing.
+//
+// On SQLite the statement runs with ctx's values but not its end:
+// database/sql and the driver would each start a goroutine per statement
+// to watch a context that can end (an HTTP request's can), which cost
+// more than the read. A read on SQLite waits for no lock (WAL), so ctx is
+// checked before the statement and, by Model.List, between rows; only a
+// single step that scans many rows for its first match runs to its end.
 func (d *DB) readOne(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	return Retry(ctx, d.opts.Retry, func(ctx context.Context) error {
 		if err := d.enter(); err != nil {
@@ -612,6 +619,12 @@ func (d *DB) readOne(ctx context.Context, fn func(ctx context.Context, tx *Tx) e
 			return err
 		}
 		defer t.end()
+		if d.backend == SQLite {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return fn(context.WithoutCancel(ctx), t)
+		}
 		return fn(ctx, t)
 	})
 }

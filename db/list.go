@@ -97,6 +97,10 @@ func (m *Model) List(ctx context.Context, q Querier, opts ListOptions) ([]*objec
 		defer rows.Close()
 		sc := m.scanner(proj)
 		for rows.Next() {
+			// The statement may run without ctx's end (DB.readOne).
+			if err := tx.ctx.Err(); err != nil {
+				return err
+			}
 			o, err := sc.scan(rows)
 			if err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"strings"
@@ -247,6 +248,57 @@ func TestPostgreSQLCommitOutcomeUnknown(t *testing.T) {
 	if attempt != 1 {
 		t.Errorf("%d attempts", attempt)
 	}
+}
+
+// errAfter is a context that reports Canceled from its (after+1)th call
+// of Err on, without ever closing Done: it ends at a chosen point of a
+// read, which only the read's own checks can notice.
+type errAfter struct {
+	context.Context
+	calls, after int32
+}
+
+func (c *errAfter) Err() error {
+	if atomic.AddInt32(&c.calls, 1) > c.after {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestReadsEndWithContext: a read whose context has ended fails with its
+// error, before its statement runs or (List) between rows, although a
+// read of one statement does not hand its context's end to the driver
+// on SQLite.
+func TestReadsEndWithContext(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		d, _ := synced(t, b)
+		var ids []int64
+		for i := range 10 {
+			ids = append(ids, key(newCounter(t, d, fmt.Sprintf("ctx-%d", i), 0)))
+		}
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := testmodel.Counters.List(cctx, d, db.ListOptions{}); !errors.Is(err, context.Canceled) {
+			t.Errorf("List with an ended context: %v, want context.Canceled", err)
+		}
+		if _, err := testmodel.Counters.Get(cctx, d, ids[0]); !errors.Is(err, context.Canceled) {
+			t.Errorf("Get with an ended context: %v, want context.Canceled", err)
+		}
+		// How often a list of 10 rows asks its context, then a context
+		// that ends while the rows are read.
+		count := &errAfter{Context: ctx, after: 1 << 30}
+		list, err := testmodel.Counters.List(count, d, db.ListOptions{Filters: map[string]any{"id": ids}})
+		if err != nil || len(list) != 10 {
+			t.Fatal(len(list), err)
+		}
+		if count.calls < 10 {
+			t.Fatalf("a list of 10 rows asked its context %d times: it does not check it between rows", count.calls)
+		}
+		mid := &errAfter{Context: ctx, after: count.calls - 5}
+		if list, err := testmodel.Counters.List(mid, d, db.ListOptions{Filters: map[string]any{"id": ids}}); !errors.Is(err, context.Canceled) {
+			t.Errorf("List whose context ends among the rows: %d rows, %v; want context.Canceled", len(list), err)
+		}
+	})
 }
 
 // TestTxContextCancelRollsBack: a transaction whose context ends before
