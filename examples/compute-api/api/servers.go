@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 
@@ -144,7 +145,12 @@ func (a *API) listServers(detail bool) http.HandlerFunc {
 			next = nextLinkAt(base, qv, collection("servers", detail), q, str(list[len(list)-1], "uuid"))
 		}
 		if !detail {
-			writeBody(w, http.StatusOK, appendBriefList(make([]byte, 0, 64+256*len(list)), base, list, next))
+			buf := bodyBuffers.Get().(*[]byte)
+			*buf = appendBriefList((*buf)[:0], base, list, next)
+			writeBody(w, http.StatusOK, *buf)
+			if cap(*buf) <= maxPooledBody {
+				bodyBuffers.Put(buf)
+			}
 			return
 		}
 		doc := serverList{Servers: make([]serverDetail, len(list)), Links: next}
@@ -154,6 +160,14 @@ func (a *API) listServers(detail bool) http.HandlerFunc {
 		writeJSON(w, http.StatusOK, doc)
 	}
 }
+
+// bodyBuffers hold the bodies of brief lists between requests: the
+// ResponseWriter has copied a body when Write returns.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// maxPooledBody is the largest buffer kept in bodyBuffers (a page of
+// 1000 servers is not kept for the next page of 10).
+const maxPooledBody = 64 << 10
 
 // appendBriefList appends a page of servers without details (and its
 // next link) with the bytes json.Marshal writes for it as a map, without
