@@ -232,6 +232,12 @@ func TestPostgreSQLCommitOutcomeUnknown(t *testing.T) {
 				return err
 			}
 			for {
+				// pg_stat_activity is read once per transaction unless its
+				// snapshot is cleared: without this the loop can see the
+				// terminated backend for ever.
+				if _, err := other.Exec(ctx, "SELECT pg_stat_clear_snapshot()"); err != nil {
+					return err
+				}
 				var n int
 				if err := other.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?", pid).Scan(&n); err != nil {
 					return err
@@ -567,6 +573,12 @@ func TestPostgreSQLReadTxLostAtCommitRetried(t *testing.T) {
 				return err
 			}
 			for {
+				// pg_stat_activity is read once per transaction unless its
+				// snapshot is cleared: without this the loop can see the
+				// terminated backend for ever.
+				if _, err := other.Exec(ctx, "SELECT pg_stat_clear_snapshot()"); err != nil {
+					return err
+				}
 				var n int
 				if err := other.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?", pid).Scan(&n); err != nil {
 					return err
