@@ -87,6 +87,9 @@ type col struct {
 	quoted  string // the column, quoted
 	kind    colKind
 	boolFld bool // the deleted column read into a Boolean field
+	// plainString: the field is a String, which takes a Go string as it
+	// is (filterArg need not coerce it through an object).
+	plainString bool
 }
 
 type compiled struct {
@@ -187,7 +190,7 @@ func (m *Model) compile() (*compiled, error) {
 		if (k == kObject || k == kObjectList) && m.Registry == nil {
 			return fail("field %s holds objects: set Model.Registry to load them", mc.Field)
 		}
-		if err := add(&col{field: mc.Field, name: name, kind: k}); err != nil {
+		if err := add(&col{field: mc.Field, name: name, kind: k, plainString: k == kString && f.Type.String() == "String"}); err != nil {
 			return fail("%v", err)
 		}
 		c.stored[mc.Field] = true
@@ -827,6 +830,9 @@ func (m *Model) columnFor(name string) (*col, error) {
 func (m *Model) filterArg(d *DB, k *col, v any) (any, error) {
 	if v == nil {
 		return nil, nil
+	}
+	if s, ok := v.(string); ok && k.plainString {
+		return s, nil
 	}
 	if k.field != "" && k != m.c.deleted {
 		tmp := m.Class.New()
