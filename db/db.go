@@ -605,9 +605,11 @@ func (d *DB) ReadTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) er
 // On SQLite the statement runs with ctx's values but not its end:
 // database/sql and the driver would each start a goroutine per statement
 // to watch a context that can end (an HTTP request's can), which cost
-// more than the read. A read on SQLite waits for no lock (WAL), so ctx is
-// checked before the statement and, by Model.List, between rows; only a
-// single step that scans many rows for its first match runs to its end.
+// more than the read. A read of a SQLite file waits for no lock (WAL), so
+// ctx is checked before the statement and, by Model.List, between rows;
+// only a single step that scans many rows for its first match runs to
+// its end (and, on a database opened without WAL, such as a SQLite URI
+// of the caller's, a wait for a writer's lock, up to busy_timeout).
 func (d *DB) readOne(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	return Retry(ctx, d.opts.Retry, func(ctx context.Context) error {
 		if err := d.enter(); err != nil {
