@@ -370,12 +370,20 @@ func (d *DB) Close(ctx context.Context) error {
 // functions (jsonb_exists). A Tx is not safe for concurrent use.
 type Tx struct {
 	ctx     context.Context // the transaction's; it ends with it
-	tx      *sql.Tx
+	tx      *sql.Tx         // nil for a single statement outside a transaction (DB.readOne)
+	q       sqlQuerier      // tx, or the connection when tx is nil
 	db      *DB
 	write   bool
 	conn    *sql.Conn
 	release func() // gives back the SQLite write slot
 	ended   bool
+}
+
+// sqlQuerier is what *sql.Tx and *sql.Conn both do.
+type sqlQuerier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Backend returns the backend of the transaction's database.
@@ -391,7 +399,7 @@ func (t *Tx) SQL() *sql.Tx { return t.tx }
 func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	query = t.db.rebind(query)
 	t.db.logStatement(ctx, query, args)
-	r, err := t.tx.ExecContext(ctx, query, args...)
+	r, err := t.q.ExecContext(ctx, query, args...)
 	return r, classify(err)
 }
 
@@ -399,7 +407,7 @@ func (t *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, e
 func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	query = t.db.rebind(query)
 	t.db.logStatement(ctx, query, args)
-	r, err := t.tx.QueryContext(ctx, query, args...)
+	r, err := t.q.QueryContext(ctx, query, args...)
 	return r, classify(err)
 }
 
@@ -407,7 +415,7 @@ func (t *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 func (t *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	query = t.db.rebind(query)
 	t.db.logStatement(ctx, query, args)
-	return t.tx.QueryRowContext(ctx, query, args...)
+	return t.q.QueryRowContext(ctx, query, args...)
 }
 
 // rebind rewrites ? placeholders to $n for PostgreSQL, outside quoted
@@ -465,6 +473,23 @@ func (d *DB) Begin(ctx context.Context, write bool) (*Tx, error) {
 // begin takes the SQLite write slot (for a write), a connection from the
 // pool, and starts the transaction; pool_timeout bounds the waits.
 func (d *DB) begin(ctx context.Context, write bool) (*Tx, error) {
+	t, err := d.conn(ctx, write)
+	if err != nil {
+		return nil, err
+	}
+	stx, err := t.conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: !write})
+	if err != nil {
+		t.conn.Close()
+		t.release()
+		return nil, classify(err)
+	}
+	t.tx, t.q = stx, stx
+	return t, nil
+}
+
+// conn returns a Tx that holds a connection from the pool (and for a
+// write, the SQLite write slot) but has not begun.
+func (d *DB) conn(ctx context.Context, write bool) (*Tx, error) {
 	wait := d.opts.PoolTimeout
 	if wait <= 0 {
 		wait = defaultPoolTimeout
@@ -481,10 +506,9 @@ func (d *DB) begin(ctx context.Context, write bool) (*Tx, error) {
 			return nil, d.poolTimeoutErr(wait)
 		}
 	}
-	release := func() {
-		if write && d.writeSem != nil {
-			<-d.writeSem
-		}
+	release := noRelease
+	if write && d.writeSem != nil {
+		release = func() { <-d.writeSem }
 	}
 	conn, err := d.sql.Conn(wctx)
 	if err != nil {
@@ -494,14 +518,10 @@ func (d *DB) begin(ctx context.Context, write bool) (*Tx, error) {
 		}
 		return nil, classify(err)
 	}
-	stx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: !write})
-	if err != nil {
-		conn.Close()
-		release()
-		return nil, classify(err)
-	}
-	return &Tx{ctx: ctx, tx: stx, db: d, write: write, conn: conn, release: release}, nil
+	return &Tx{ctx: ctx, q: conn, db: d, write: write, conn: conn, release: release}, nil
 }
+
+func noRelease() {}
 
 func (d *DB) poolTimeoutErr(wait time.Duration) error {
 	return &Error{Kind: ErrPoolTimeout, Err: fmt.Errorf("waited %s (max_pool_size %d, max_overflow %d)",
@@ -514,6 +534,9 @@ func (d *DB) poolTimeoutErr(wait time.Duration) error {
 // ErrDisconnect, which Tx and ReadTx retry.
 func (t *Tx) Commit() error {
 	defer t.end()
+	if t.tx == nil {
+		return nil
+	}
 	err := t.tx.Commit()
 	if err == nil {
 		return nil
@@ -532,6 +555,9 @@ func (t *Tx) Commit() error {
 // Rollback rolls the transaction back; after Commit it does nothing.
 func (t *Tx) Rollback() error {
 	defer t.end()
+	if t.tx == nil {
+		return nil
+	}
 	err := t.tx.Rollback()
 	if errors.Is(err, sql.ErrTxDone) {
 		return nil
@@ -567,6 +593,42 @@ func (d *DB) Tx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error)
 // the writer).
 func (d *DB) ReadTx(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	return Retry(ctx, d.opts.Retry, func(ctx context.Context) error { return d.runTx(ctx, false, fn) })
+}
+
+// readOne is ReadTx for fn that runs a single statement (a SELECT): it
+// runs it on a connection outside a transaction. One statement is atomic
+// on its own and sees the data committed when it starts, on both
+// backends (SQLite's implicit read transaction over a WAL snapshot,
+// PostgreSQL's statement snapshot), so BEGIN and COMMIT would add two
+// statements (two round trips on PostgreSQL) and change nothing.
+//
+// On SQLite the statement runs with ctx's values but not its end:
+// database/sql and the driver would each start a goroutine per statement
+// to watch a context that can end (an HTTP request's can), which cost
+// more than the read. A read of a SQLite file waits for no lock (WAL), so
+// ctx is checked before the statement and, by Model.List, between rows;
+// only a single step that scans many rows for its first match runs to
+// its end (and, on a database opened without WAL, such as a SQLite URI
+// of the caller's, a wait for a writer's lock, up to busy_timeout).
+func (d *DB) readOne(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	return Retry(ctx, d.opts.Retry, func(ctx context.Context) error {
+		if err := d.enter(); err != nil {
+			return err
+		}
+		t, err := d.conn(ctx, false)
+		if err != nil {
+			d.leave()
+			return err
+		}
+		defer t.end()
+		if d.backend == SQLite {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return fn(context.WithoutCancel(ctx), t)
+		}
+		return fn(ctx, t)
+	})
 }
 
 // Retry runs fn with the database's retry policy (the db_* options).

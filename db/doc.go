@@ -88,7 +88,12 @@
 // sort keys with oslo's directions, limit and marker paging as
 // paginate_query does it), Update (the changed fields only), SoftDelete,
 // Delete and Purge (soft-deleted rows older than an age) work on a *DB
-// (a transaction each) or inside a *Tx.
+// (a transaction each) or inside a *Tx. On a *DB, a read of a single
+// statement (Get, Find, a List without a marker) runs without BEGIN and
+// COMMIT: one SELECT is atomic and sees committed data on both backends.
+// ListOptions.Fields loads only the fields a caller shows (SQLAlchemy's
+// load_only), which for a list of a few columns of wide rows is most of
+// its cost.
 //
 // Update is a compare-and-swap: it writes only if the row still has the
 // revision (an Integer field the store increments) or updated_at the

@@ -50,6 +50,13 @@ type ListOptions struct {
 	MarkerField string
 	// ReadDeleted is ReadDeletedNo (the default), Yes or Only.
 	ReadDeleted string
+	// Fields, when not empty, loads only these fields, as SQLAlchemy's
+	// load_only: each object also holds its key and what Update compares
+	// (the revision, or updated_at), so that it can be saved, and leaves
+	// the other fields unset (Get fails with objects.ErrNotSet). A list
+	// that shows a few fields then reads and converts only their columns.
+	// Filters, sorts and markers may use any field.
+	Fields []string
 }
 
 // ErrMarkerNotFound is returned by List for a marker no row has
@@ -72,10 +79,14 @@ func (m *Model) List(ctx context.Context, q Querier, opts ListOptions) ([]*objec
 	if err := m.check(nil); err != nil {
 		return nil, err
 	}
+	proj, err := m.project(opts.Fields)
+	if err != nil {
+		return nil, wrapOp(m.op("list", nil), &Error{Kind: ErrInvalidFilter, Op: "fields", Err: err})
+	}
 	var out []*objects.Object
-	err := q.withTx(ctx, false, func(ctx context.Context, tx *Tx) error {
+	read := func(ctx context.Context, tx *Tx) error {
 		out = out[:0]
-		query, args, err := m.listQuery(ctx, tx, opts)
+		query, args, err := m.listQuery(ctx, tx, opts, proj)
 		if err != nil {
 			return err
 		}
@@ -84,15 +95,27 @@ func (m *Model) List(ctx context.Context, q Querier, opts ListOptions) ([]*objec
 			return err
 		}
 		defer rows.Close()
+		sc := m.scanner(proj)
 		for rows.Next() {
-			o, err := m.scan(rows)
+			// The statement may run without ctx's end (DB.readOne).
+			if err := tx.ctx.Err(); err != nil {
+				return err
+			}
+			o, err := sc.scan(rows)
 			if err != nil {
 				return err
 			}
 			out = append(out, o)
 		}
 		return classify(rows.Err())
-	})
+	}
+	if opts.Marker == nil {
+		err = q.withRead1(ctx, read)
+	} else {
+		// The marker's row is read first: both statements must see the
+		// same data.
+		err = q.withTx(ctx, false, read)
+	}
 	if err != nil {
 		return nil, wrapOp(m.op("list", nil), err)
 	}
@@ -139,7 +162,7 @@ func (m *Model) sortCols(sorts []Sort) ([]sortCol, error) {
 	return out, nil
 }
 
-func (m *Model) listQuery(ctx context.Context, tx *Tx, opts ListOptions) (string, []any, error) {
+func (m *Model) listQuery(ctx context.Context, tx *Tx, opts ListOptions, proj *projection) (string, []any, error) {
 	c := m.c
 	var where []string
 	var args []any
@@ -179,7 +202,7 @@ func (m *Model) listQuery(ctx context.Context, tx *Tx, opts ListOptions) (string
 		}
 	}
 	var b strings.Builder
-	b.WriteString("SELECT " + c.selectList + " FROM " + c.table)
+	b.WriteString("SELECT " + proj.selectList + " FROM " + c.table)
 	if len(where) > 0 {
 		b.WriteString(" WHERE " + strings.Join(where, " AND "))
 	}

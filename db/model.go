@@ -75,9 +75,10 @@ type Model struct {
 	// order is total and markers are exact.
 	DefaultSort []Sort
 
-	once sync.Once
-	err  error
-	c    *compiled
+	once        sync.Once
+	err         error
+	c           *compiled
+	projections sync.Map // strings.Join(ListOptions.Fields, ",") -> *projection
 }
 
 type col struct {
@@ -86,6 +87,9 @@ type col struct {
 	quoted  string // the column, quoted
 	kind    colKind
 	boolFld bool // the deleted column read into a Boolean field
+	// plainString: the field is a String, which takes a Go string as it
+	// is (filterArg need not coerce it through an object).
+	plainString bool
 }
 
 type compiled struct {
@@ -100,6 +104,7 @@ type compiled struct {
 	deleted    *col
 	table      string // quoted
 	selectList string
+	allProj    *projection     // every column
 	stored     map[string]bool // fields that Update may write
 }
 
@@ -185,7 +190,7 @@ func (m *Model) compile() (*compiled, error) {
 		if (k == kObject || k == kObjectList) && m.Registry == nil {
 			return fail("field %s holds objects: set Model.Registry to load them", mc.Field)
 		}
-		if err := add(&col{field: mc.Field, name: name, kind: k}); err != nil {
+		if err := add(&col{field: mc.Field, name: name, kind: k, plainString: k == kString && f.Type.String() == "String"}); err != nil {
 			return fail("%v", err)
 		}
 		c.stored[mc.Field] = true
@@ -240,6 +245,7 @@ func (m *Model) compile() (*compiled, error) {
 		names[i] = k.quoted
 	}
 	c.selectList = strings.Join(names, ", ")
+	c.allProj = c.all()
 	return c, nil
 }
 
@@ -248,6 +254,16 @@ func (m *Model) compile() (*compiled, error) {
 // of the caller's transaction).
 type Querier interface {
 	withTx(ctx context.Context, write bool, fn func(ctx context.Context, tx *Tx) error) error
+	// withRead1 is withTx for a read that runs one statement.
+	withRead1(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error
+}
+
+func (d *DB) withRead1(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	return d.readOne(ctx, fn)
+}
+
+func (t *Tx) withRead1(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
+	return fn(ctx, t)
 }
 
 func (d *DB) withTx(ctx context.Context, write bool, fn func(ctx context.Context, tx *Tx) error) error {
@@ -418,25 +434,89 @@ func (m *Model) check(o *objects.Object) error {
 	return nil
 }
 
-// scan reads one row (the compiled select list) into a new object with
-// no changes.
-func (m *Model) scan(rows interface{ Scan(...any) error }) (*objects.Object, error) {
+// projection is the columns a read selects, in select order, and its
+// select list.
+type projection struct {
+	cols       []*col
+	selectList string
+}
+
+// all is the projection of every column.
+func (c *compiled) all() *projection {
+	return &projection{cols: c.cols, selectList: c.selectList}
+}
+
+// project returns the projection that loads fields (ListOptions.Fields):
+// the key, what Update compares, and the columns of fields, in the
+// compiled order so that the same fields make the same statement. Each
+// set of fields is computed once.
+func (m *Model) project(fields []string) (*projection, error) {
 	c := m.c
-	vals := make([]any, len(c.cols))
-	ptrs := make([]any, len(c.cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
+	if len(fields) == 0 {
+		return c.allProj, nil
 	}
-	if err := rows.Scan(ptrs...); err != nil {
+	id := strings.Join(fields, ",")
+	if p, ok := m.projections.Load(id); ok {
+		return p.(*projection), nil
+	}
+	want := map[*col]bool{c.key: true}
+	if c.revision != nil {
+		want[c.revision] = true
+	} else {
+		want[c.updatedAt] = true
+	}
+	for _, f := range fields {
+		k, ok := c.byField[f]
+		if !ok {
+			return nil, fmt.Errorf("field %q is not stored in %s", f, m.Table)
+		}
+		want[k] = true
+	}
+	p := &projection{}
+	var names []string
+	for _, k := range c.cols {
+		if want[k] {
+			p.cols = append(p.cols, k)
+			names = append(names, k.quoted)
+		}
+	}
+	p.selectList = strings.Join(names, ", ")
+	got, _ := m.projections.LoadOrStore(id, p)
+	return got.(*projection), nil
+}
+
+// scanner reads rows of one projection into objects, with one buffer
+// for all of them.
+type scanner struct {
+	m    *Model
+	p    *projection
+	vals []any
+	ptrs []any
+}
+
+func (m *Model) scanner(p *projection) *scanner {
+	s := &scanner{m: m, p: p, vals: make([]any, len(p.cols)), ptrs: make([]any, len(p.cols))}
+	for i := range s.vals {
+		s.ptrs[i] = &s.vals[i]
+	}
+	return s
+}
+
+// scan reads one row (the projection's select list) into a new object
+// with no changes.
+func (s *scanner) scan(rows interface{ Scan(...any) error }) (*objects.Object, error) {
+	m, c := s.m, s.m.c
+	clear(s.vals)
+	if err := rows.Scan(s.ptrs...); err != nil {
 		return nil, classify(err)
 	}
 	o := m.Class.New()
 	var key any
-	for i, k := range c.cols {
+	for i, k := range s.p.cols {
 		if k.field == "" {
 			continue
 		}
-		v := vals[i]
+		v := s.vals[i]
 		var err error
 		if k == c.deleted {
 			n, ok := v.(int64)
@@ -488,9 +568,9 @@ func (m *Model) Get(ctx context.Context, q Querier, key int64) (*objects.Object,
 		return nil, err
 	}
 	var o *objects.Object
-	err := q.withTx(ctx, false, func(ctx context.Context, tx *Tx) error {
+	err := q.withRead1(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
-		o, err = m.scan(tx.QueryRow(ctx, "SELECT "+m.c.selectList+" FROM "+m.c.table+" WHERE "+
+		o, err = m.scanner(m.c.allProj).scan(tx.QueryRow(ctx, "SELECT "+m.c.selectList+" FROM "+m.c.table+" WHERE "+
 			m.c.key.quoted+" = ? AND "+m.c.deleted.quoted+" = 0", key))
 		if errors.Is(err, sql.ErrNoRows) {
 			return &Error{Kind: ErrNotFound}
@@ -750,6 +830,9 @@ func (m *Model) columnFor(name string) (*col, error) {
 func (m *Model) filterArg(d *DB, k *col, v any) (any, error) {
 	if v == nil {
 		return nil, nil
+	}
+	if s, ok := v.(string); ok && k.plainString {
+		return s, nil
 	}
 	if k.field != "" && k != m.c.deleted {
 		tmp := m.Class.New()

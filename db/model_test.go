@@ -481,6 +481,92 @@ func TestModelList(t *testing.T) {
 	})
 }
 
+// TestModelListFields checks ListOptions.Fields: only the fields asked
+// for (with the key and what Update compares) are loaded, the others are
+// unset, such an object saves its changes without touching the rest of
+// the row, and a field that is not stored is refused.
+func TestModelListFields(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		d, _ := synced(t, b)
+		for _, tc := range []struct {
+			name   string
+			m      *db.Model
+			class  *objects.Class
+			set    map[string]any
+			fields []string
+			loaded []string // besides the fields: the key and the compared field
+			change map[string]any
+		}{
+			{"revision", testmodel.Widgets, testmodel.Widget,
+				map[string]any{"name": "w", "count": int64(3), "color": "blue", "tags": []any{"a"}},
+				[]string{"color", "name"}, []string{"id", "revision"}, map[string]any{"name": "w2"}},
+			{"updated_at", testmodel.Notes, testmodel.Note,
+				map[string]any{"title": "t", "body": "b", "hits": int64(4)},
+				[]string{"title"}, []string{"id", "updated_at"}, map[string]any{"title": "t2"}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				o := tc.class.New()
+				mustSet(t, o, tc.set)
+				if err := tc.m.Create(ctx, d, o); err != nil {
+					t.Fatal(err)
+				}
+				list, err := tc.m.List(ctx, d, db.ListOptions{Fields: tc.fields, Filters: map[string]any{"id": key(o)}})
+				if err != nil || len(list) != 1 {
+					t.Fatal(len(list), err)
+				}
+				p := list[0]
+				want := append(slices.Clone(tc.fields), tc.loaded...)
+				for _, f := range tc.class.Fields {
+					if got := p.IsSet(f.Name); got != slices.Contains(want, f.Name) {
+						t.Errorf("field %s set %v, want %v", f.Name, got, !got)
+					}
+				}
+				for _, f := range tc.fields {
+					w, _ := o.Get(f)
+					g, _ := p.Get(f)
+					if !cmp.Equal(w, g) {
+						t.Errorf("field %s = %v, want %v", f, g, w)
+					}
+				}
+				mustSet(t, p, tc.change)
+				if err := tc.m.Update(ctx, d, p); err != nil {
+					t.Fatal(err)
+				}
+				full, err := tc.m.Get(ctx, d, key(o))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for f := range tc.set {
+					v, _ := o.Get(f)
+					if nv, ok := tc.change[f]; ok {
+						v = nv
+					}
+					g, _ := full.Get(f)
+					if !cmp.Equal(v, g) {
+						t.Errorf("after saving the partial object, %s = %v, want %v", f, g, v)
+					}
+				}
+			})
+		}
+		for _, tc := range []struct {
+			fields []string
+			ok     bool
+		}{
+			{[]string{"name", "id"}, true},    // the key is always loaded; naming it is no error
+			{[]string{"deleted_at"}, true},    // a model column the class has
+			{[]string{"name", "nope"}, false}, // no such field
+		} {
+			_, err := testmodel.Widgets.List(ctx, d, db.ListOptions{Fields: tc.fields})
+			switch {
+			case tc.ok && err != nil:
+				t.Errorf("fields %v: %v", tc.fields, err)
+			case !tc.ok && (!errors.Is(err, db.ErrInvalidFilter) || !strings.Contains(fmt.Sprint(err), `"nope"`)):
+				t.Errorf("fields %v: error %v, want ErrInvalidFilter naming the field", tc.fields, err)
+			}
+		}
+	})
+}
+
 func TestModelCheck(t *testing.T) {
 	c := testmodel.Widget
 	tests := []struct {

@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strconv"
@@ -47,6 +48,9 @@ type Query struct {
 	Limit   int    // at most this many; 0 means MaxLimit
 	Marker  string // the id of the last item of the previous page
 	Filters map[string]string
+	// Fields are the fields the caller reads; the store may leave the
+	// others unset. nil: every field.
+	Fields []string
 }
 
 // Store errors the API turns into status codes.
@@ -172,11 +176,81 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	if err != nil {
 		code, body = http.StatusInternalServerError, []byte(`{"computeFault": {"code": 500, "message": "Unexpected API Error."}}`)
 	}
+	writeBody(w, code, body)
+}
+
+// writeBody writes a JSON body.
+func writeBody(w http.ResponseWriter, code int, body []byte) {
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(code)
 	w.Write(body)
+}
+
+// appendJSONString appends s as a JSON string, exactly as json.Marshal
+// writes it: ASCII is escaped here as it escapes it (HTML's <, > and &
+// too); a string with other characters is left to json.Marshal (U+2028,
+// U+2029 and invalid UTF-8 have rules of their own).
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			continue
+		}
+		b = append(b, s[start:i]...)
+		switch c {
+		case '"', '\\':
+			b = append(b, '\\', c)
+		case '\b':
+			b = append(b, '\\', 'b')
+		case '\f':
+			b = append(b, '\\', 'f')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		case '\t':
+			b = append(b, '\\', 't')
+		default:
+			b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+		}
+		start = i + 1
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// appendJSONJoin is appendJSONString(b, x+sep+y) for a plain sep,
+// without building the string when x and y are plain too.
+func appendJSONJoin(b []byte, x, sep, y string) []byte {
+	if !plainJSON(x) || !plainJSON(y) {
+		return appendJSONString(b, x+sep+y)
+	}
+	b = append(b, '"')
+	b = append(b, x...)
+	b = append(b, sep...)
+	b = append(b, y...)
+	return append(b, '"')
+}
+
+// plainJSON reports whether json.Marshal writes s as it is, in quotes.
+func plainJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+	}
+	return true
 }
 
 // storeError maps a store error to a fault; others are 500 with nothing
@@ -262,8 +336,12 @@ func requestContext(r *http.Request) *reqctx.RequestContext {
 
 // page reads limit and marker from the query string.
 func page(w http.ResponseWriter, r *http.Request) (Query, bool) {
+	return pageOf(w, r.URL.Query())
+}
+
+// pageOf is page on the parsed query string.
+func pageOf(w http.ResponseWriter, v url.Values) (Query, bool) {
 	q := Query{Limit: MaxLimit}
-	v := r.URL.Query()
 	if s := v.Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 0 {

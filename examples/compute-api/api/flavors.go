@@ -14,27 +14,45 @@ import (
 	"github.com/goslo/goslo/objects"
 )
 
-func links(r *http.Request, collection, id string) []any {
-	base := middleware.ApplicationURL(r)
-	return []any{
-		map[string]any{"rel": "self", "href": base + "/v2.1/" + collection + "/" + id},
-		map[string]any{"rel": "bookmark", "href": base + "/" + collection + "/" + id},
+// links are the self and bookmark links of a resource.
+func links(r *http.Request, collection, id string) []link {
+	return linksAt(middleware.ApplicationURL(r), collection, id)
+}
+
+// link is a link of a JSON document ({"href": ..., "rel": ...}, in the
+// order json.Marshal writes a map's keys).
+type link struct {
+	Href string `json:"href"`
+	Rel  string `json:"rel"`
+}
+
+// linksAt is links with the application URL computed once per request.
+func linksAt(base, collection, id string) []link {
+	return []link{
+		{Rel: "self", Href: base + "/v2.1/" + collection + "/" + id},
+		{Rel: "bookmark", Href: base + "/" + collection + "/" + id},
 	}
 }
 
 // nextLink is the "next" link of a full page, as nova writes it: the
 // collection the request listed ("servers" or "servers/detail") with the
 // request's query, the limit and the marker.
-func nextLink(r *http.Request, collection string, q Query, lastID string) []any {
+func nextLink(r *http.Request, collection string, q Query, lastID string) []link {
+	return nextLinkAt(middleware.ApplicationURL(r), r.URL.Query(), collection, q, lastID)
+}
+
+// nextLinkAt is nextLink with the application URL and the query string
+// the request computed already.
+func nextLinkAt(base string, query url.Values, collection string, q Query, lastID string) []link {
 	v := url.Values{}
-	for k, vals := range r.URL.Query() {
+	for k, vals := range query {
 		if k != "marker" {
 			v[k] = vals
 		}
 	}
 	v.Set("limit", strconv.Itoa(q.Limit))
 	v.Set("marker", lastID)
-	return []any{map[string]any{"rel": "next", "href": middleware.ApplicationURL(r) + "/v2.1/" + collection + "?" + v.Encode()}}
+	return []link{{Rel: "next", Href: base + "/v2.1/" + collection + "?" + v.Encode()}}
 }
 
 func str(o *objects.Object, name string) string {

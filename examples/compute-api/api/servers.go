@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 
@@ -21,12 +22,47 @@ var statuses = []string{resources.StatusBuild, resources.StatusActive, resources
 // descriptionVersion is the microversion that adds a server's description.
 var descriptionVersion = Version{2, 2}
 
-func serverView(r *http.Request, s *objects.Object, detail bool) map[string]any {
+// briefFields are the fields a server shows in a list without details:
+// {"id": uuid, "links": [self, bookmark], "name": name} (appendBriefList
+// writes it).
+var briefFields = []string{"uuid", "name"}
+
+// serverDetail is a server with its details. Views are structs rather
+// than maps because encoding/json writes a struct without sorting or
+// boxing anything; their fields are in the order json.Marshal wrote the
+// maps' keys, so the bytes are the same.
+type serverDetail struct {
+	AccessIPv4 string `json:"accessIPv4"`
+	Created    any    `json:"created"`
+	// Description is shown from microversion 2.2: nil hides it, a pointer
+	// to nil shows null.
+	Description *any              `json:"description,omitempty"`
+	Flavor      flavorRef         `json:"flavor"`
+	ID          string            `json:"id"`
+	Links       []link            `json:"links"`
+	Metadata    map[string]string `json:"metadata"`
+	Name        string            `json:"name"`
+	Status      string            `json:"status"`
+	TenantID    string            `json:"tenant_id"`
+	Updated     any               `json:"updated"`
+	UserID      string            `json:"user_id"`
+}
+
+// flavorRef is the flavor of a server's details.
+type flavorRef struct {
+	ID    string `json:"id"`
+	Links []link `json:"links"`
+}
+
+// serverView is a server with its details.
+func serverView(r *http.Request, s *objects.Object) serverDetail {
+	return serverViewAt(r, middleware.ApplicationURL(r), s)
+}
+
+// serverViewAt is serverView with the application URL computed once per
+// request.
+func serverViewAt(r *http.Request, base string, s *objects.Object) serverDetail {
 	id := str(s, "uuid")
-	v := map[string]any{"id": id, "name": str(s, "name"), "links": links(r, "servers", id)}
-	if !detail {
-		return v
-	}
 	fid := strconv.FormatInt(num(s, "flavor_id"), 10)
 	meta, _ := objects.Get[map[string]string](s, "metadata")
 	if meta == nil {
@@ -36,39 +72,52 @@ func serverView(r *http.Request, s *objects.Object, detail bool) map[string]any 
 	if a, err := s.Get("access_ip_v4"); err == nil && a != nil {
 		ip = fmt.Sprint(a)
 	}
-	v["status"] = str(s, "status")
-	v["tenant_id"] = str(s, "project_id")
-	v["user_id"] = str(s, "user_id")
-	v["metadata"] = meta
-	v["flavor"] = map[string]any{"id": fid, "links": []any{map[string]any{"rel": "bookmark",
-		"href": middleware.ApplicationURL(r) + "/flavors/" + fid}}}
-	v["created"] = stamp(s, "created_at")
-	// nova shows the creation time until the first update.
-	v["updated"] = stamp(s, "updated_at")
-	if v["updated"] == nil {
-		v["updated"] = v["created"]
+	v := serverDetail{
+		AccessIPv4: ip,
+		Created:    stamp(s, "created_at"),
+		Flavor:     flavorRef{ID: fid, Links: []link{{Rel: "bookmark", Href: base + "/flavors/" + fid}}},
+		ID:         id,
+		Links:      linksAt(base, "servers", id),
+		Metadata:   meta,
+		Name:       str(s, "name"),
+		Status:     str(s, "status"),
+		TenantID:   str(s, "project_id"),
+		// nova shows the creation time until the first update.
+		Updated: stamp(s, "updated_at"),
+		UserID:  str(s, "user_id"),
 	}
-	v["accessIPv4"] = ip
+	if v.Updated == nil {
+		v.Updated = v.Created
+	}
 	if RequestVersion(r.Context()).AtLeast(descriptionVersion) {
-		v["description"] = nullable(s, "description")
+		d := nullable(s, "description")
+		v.Description = &d
 	}
 	return v
 }
 
+// serverList is a page of servers with details, with a next link when
+// it is full.
+type serverList struct {
+	Servers []serverDetail `json:"servers"`
+	Links   []link         `json:"servers_links,omitempty"`
+}
+
 func (a *API) listServers(detail bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		q, ok := page(w, r)
+		qv := r.URL.Query()
+		q, ok := pageOf(w, qv)
 		if !ok {
 			return
 		}
 		rc := requestContext(r)
 		q.Project = rc.ProjectID
-		if rc.IsAdmin && r.URL.Query().Get("all_tenants") != "" {
+		if rc.IsAdmin && qv.Get("all_tenants") != "" {
 			q.Project = ""
 		}
 		q.Filters = map[string]string{}
 		for _, k := range []string{"name", "status"} {
-			if v := r.URL.Query().Get(k); v != "" {
+			if v := qv.Get(k); v != "" {
 				q.Filters[k] = v
 			}
 		}
@@ -77,6 +126,9 @@ func (a *API) listServers(detail bool) http.HandlerFunc {
 			// empty list too).
 			writeJSON(w, http.StatusOK, map[string]any{"servers": []any{}})
 			return
+		}
+		if !detail {
+			q.Fields = briefFields
 		}
 		list, err := a.store.ListServers(r.Context(), q)
 		if err != nil {
@@ -87,16 +139,72 @@ func (a *API) listServers(detail bool) http.HandlerFunc {
 			a.storeError(w, r, err, "Server")
 			return
 		}
-		out := make([]any, len(list))
-		for i, s := range list {
-			out[i] = serverView(r, s, detail)
-		}
-		doc := map[string]any{"servers": out}
+		base := middleware.ApplicationURL(r)
+		var next []link
 		if q.Limit > 0 && len(list) == q.Limit {
-			doc["servers_links"] = nextLink(r, collection("servers", detail), q, str(list[len(list)-1], "uuid"))
+			next = nextLinkAt(base, qv, collection("servers", detail), q, str(list[len(list)-1], "uuid"))
+		}
+		if !detail {
+			buf := bodyBuffers.Get().(*[]byte)
+			*buf = appendBriefList((*buf)[:0], base, list, next)
+			writeBody(w, http.StatusOK, *buf)
+			if cap(*buf) <= maxPooledBody {
+				bodyBuffers.Put(buf)
+			}
+			return
+		}
+		doc := serverList{Servers: make([]serverDetail, len(list)), Links: next}
+		for i, s := range list {
+			doc.Servers[i] = serverViewAt(r, base, s)
 		}
 		writeJSON(w, http.StatusOK, doc)
 	}
+}
+
+// bodyBuffers hold the bodies of brief lists between requests: the
+// ResponseWriter has copied a body when Write returns.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// maxPooledBody is the largest buffer kept in bodyBuffers (a page of
+// 1000 servers is not kept for the next page of 10).
+const maxPooledBody = 64 << 10
+
+// appendBriefList appends a page of servers without details (and its
+// next link) with the bytes json.Marshal writes for it as a map, without
+// reflection: it is the list clients poll most.
+func appendBriefList(b []byte, base string, list []*objects.Object, next []link) []byte {
+	b = append(b, `{"servers":[`...)
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		id := str(s, "uuid")
+		b = append(b, `{"id":`...)
+		b = appendJSONString(b, id)
+		b = append(b, `,"links":[{"href":`...)
+		b = appendJSONJoin(b, base, "/v2.1/servers/", id)
+		b = append(b, `,"rel":"self"},{"href":`...)
+		b = appendJSONJoin(b, base, "/servers/", id)
+		b = append(b, `,"rel":"bookmark"}],"name":`...)
+		b = appendJSONString(b, str(s, "name"))
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	if len(next) > 0 {
+		b = append(b, `,"servers_links":[`...)
+		for i, l := range next {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"href":`...)
+			b = appendJSONString(b, l.Href)
+			b = append(b, `,"rel":`...)
+			b = appendJSONString(b, l.Rel)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}')
 }
 
 // scope is the project whose servers a request may act on by id: its
@@ -116,7 +224,7 @@ func (a *API) showServer(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err, "Instance "+id)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"server": serverView(r, s, true)})
+	writeJSON(w, http.StatusOK, map[string]any{"server": serverView(r, s)})
 }
 
 // checkKeys refuses keys the schema of this microversion does not know.
@@ -197,7 +305,7 @@ func (a *API) createServer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", middleware.ApplicationURL(r)+"/v2.1/servers/"+str(s, "uuid"))
-	writeJSON(w, http.StatusAccepted, map[string]any{"server": serverView(r, s, true)})
+	writeJSON(w, http.StatusAccepted, map[string]any{"server": serverView(r, s)})
 }
 
 // maxMetadataItems is the metadata_items quota.
@@ -248,7 +356,7 @@ func (a *API) updateServer(w http.ResponseWriter, r *http.Request) {
 		a.storeError(w, r, err, "Instance "+id)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"server": serverView(r, s, true)})
+	writeJSON(w, http.StatusOK, map[string]any{"server": serverView(r, s)})
 }
 
 func (a *API) deleteServer(w http.ResponseWriter, r *http.Request) {

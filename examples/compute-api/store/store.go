@@ -80,7 +80,7 @@ func mapErr(err error) error {
 }
 
 func pageOptions(q api.Query, markerField string) (db.ListOptions, error) {
-	o := db.ListOptions{Limit: q.Limit, Filters: map[string]any{}}
+	o := db.ListOptions{Limit: q.Limit, Filters: map[string]any{}, Fields: q.Fields}
 	for k, v := range q.Filters {
 		o.Filters[k] = v
 	}
@@ -135,23 +135,31 @@ func (s *Store) ListServers(ctx context.Context, q api.Query) ([]*objects.Object
 	if err != nil {
 		return nil, err
 	}
-	if q.Project != "" {
-		o.Filters["project_id"] = q.Project
-		// The marker must be one of the project's servers (deleted since
-		// the previous page, maybe): another project's is not found, as in
-		// nova, rather than telling that it exists.
-		if q.Marker != "" {
-			_, err := servers.Find(ctx, s.DB, db.ListOptions{ReadDeleted: db.ReadDeletedYes,
-				Filters: map[string]any{"uuid": q.Marker, "project_id": q.Project}})
-			if err != nil {
-				if errors.Is(err, db.ErrNotFound) {
-					err = fmt.Errorf("%w: marker %q", api.ErrNotFound, q.Marker)
-				}
-				return nil, mapErr(err)
-			}
+	if q.Project == "" || q.Marker == "" {
+		if q.Project != "" {
+			o.Filters["project_id"] = q.Project
 		}
+		list, err := servers.List(ctx, s.DB, o)
+		return list, mapErr(err)
 	}
-	list, err := servers.List(ctx, s.DB, o)
+	o.Filters["project_id"] = q.Project
+	// The marker must be one of the project's servers (deleted since the
+	// previous page, maybe): another project's is not found, as in nova,
+	// rather than telling that it exists. The check and the page read one
+	// snapshot.
+	var list []*objects.Object
+	err = s.DB.ReadTx(ctx, func(ctx context.Context, tx *db.Tx) error {
+		_, err := servers.Find(ctx, tx, db.ListOptions{ReadDeleted: db.ReadDeletedYes, Fields: []string{"uuid"},
+			Filters: map[string]any{"uuid": q.Marker, "project_id": q.Project}})
+		if err != nil {
+			if errors.Is(err, db.ErrNotFound) {
+				err = fmt.Errorf("%w: marker %q", api.ErrNotFound, q.Marker)
+			}
+			return err
+		}
+		list, err = servers.List(ctx, tx, o)
+		return err
+	})
 	return list, mapErr(err)
 }
 

@@ -1,0 +1,4 @@
+package api
+
+// AppendJSONString is appendJSONString, for the tests.
+var AppendJSONString = appendJSONString
