@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"unsafe"
 )
 
 // The fast path of FromJSON. It reads the usual primitives (plain keys, no
@@ -13,6 +14,13 @@ import (
 // reference path, parseJSON then load, which implements oslo's rules in
 // full; so the fast path only has to be right on what it accepts, and
 // errors always come from the reference path.
+//
+// The fast path reads the caller's bytes in place, without copying them
+// into a string first: every string the object keeps (values, dict keys,
+// an older version) is copied out with keep, into a few shared chunks, so
+// that the object never refers to the caller's buffer, which the caller
+// may reuse as soon as FromJSON returns. Enum values are taken from the
+// field's own list.
 
 // fastLoad reads a whole primitive; ok is false when the reference path
 // must decide.
@@ -22,7 +30,8 @@ func (r *Registry) fastLoad(data []byte) (*Object, bool) {
 		*p = jsonParser{stack: p.stack[:0]}
 		parsers.Put(p)
 	}()
-	p.s = string(data)
+	// The input is only read while fastLoad runs (see keep).
+	p.s = unsafe.String(unsafe.SliceData(data), len(data))
 	p.skipSpace()
 	o, ok := p.fastObject(r, 0)
 	if !ok {
@@ -163,7 +172,39 @@ func stringSpecial(s string, i int) int {
 	return i
 }
 
-// anyString reads a string, decoding escapes.
+// keep returns a copy of s, a part of the input that the object being read
+// keeps. The copies are packed into chunks that are only ever appended to,
+// so a string in a chunk never changes.
+func (p *jsonParser) keep(s string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if cap(p.arena)-len(p.arena) < len(s) {
+		// Double the chunks, but no bigger than what is left of the input
+		// (and s) can need.
+		n := min(max(2*cap(p.arena), 128), len(s)+len(p.s)-p.pos)
+		p.arena = make([]byte, 0, max(n, len(s)))
+	}
+	start := len(p.arena)
+	p.arena = append(p.arena, s...)
+	return unsafe.String(&p.arena[start], len(s))
+}
+
+// ownString reads a string, decoding escapes, and returns it as the object
+// can keep it.
+func (p *jsonParser) ownString() (string, bool) {
+	if v, ok := p.plainString(); ok {
+		return p.keep(v), true
+	}
+	if p.pos >= len(p.s) || p.s[p.pos] != '"' {
+		return "", false
+	}
+	v, err := p.str() // escapes decoded into a new string
+	return v, err == nil
+}
+
+// anyString reads a string, decoding escapes. Its result may be part of
+// the input.
 func (p *jsonParser) anyString() (string, bool) {
 	if v, ok := p.plainString(); ok {
 		return v, true
@@ -210,7 +251,7 @@ func (p *jsonParser) fastObject(r *Registry, depth int) (*Object, bool) {
 			seen[3] = true
 			if seen[0] && seen[1] && seen[2] {
 				var ok bool
-				if o, ok = newFast(r, ns, name, version); !ok {
+				if o, ok = p.newFast(r, ns, name, version); !ok {
 					return false
 				}
 				return p.fastData(o, depth)
@@ -230,7 +271,7 @@ func (p *jsonParser) fastObject(r *Registry, depth int) (*Object, bool) {
 	}
 	end := p.pos
 	if o == nil {
-		if o, ok = newFast(r, ns, name, version); !ok {
+		if o, ok = p.newFast(r, ns, name, version); !ok {
 			return nil, false
 		}
 		p.pos = data
@@ -248,7 +289,7 @@ func (p *jsonParser) fastObject(r *Registry, depth int) (*Object, bool) {
 	return o, true
 }
 
-func newFast(r *Registry, ns, name, version string) (*Object, bool) {
+func (p *jsonParser) newFast(r *Registry, ns, name, version string) (*Object, bool) {
 	if ns != r.namespace {
 		return nil, false
 	}
@@ -258,7 +299,7 @@ func newFast(r *Registry, ns, name, version string) (*Object, bool) {
 	}
 	o := cls.New()
 	if version != cls.Version {
-		o.version = version
+		o.version = p.keep(version)
 		o.vt, o.verr = versionTuple(version)
 	}
 	return o, true
@@ -278,6 +319,10 @@ func (p *jsonParser) fastData(o *Object, depth int) bool {
 		prev = i
 		c.attr = k
 		if p.literal("null") {
+			if cls.Fields[i].Nullable {
+				o.slots[i] = slot{set: true} // None, without building a context
+				return true
+			}
 			v, err := o.null(i, o.ctx(k))
 			if err != nil {
 				return false
@@ -302,6 +347,9 @@ func (p *jsonParser) fastSlot(t Type, c *fieldCtx) (slot, bool) {
 	case integerType:
 		n, ok := p.fastInt(t)
 		return slot{n: uint64(n), kind: inInt, set: true}, ok
+	case floatType:
+		f, ok := p.fastFloat(t)
+		return slot{n: math.Float64bits(f), kind: inFloat, set: true}, ok
 	}
 	v, ok := p.fastValue(t, c)
 	return setSlot(v), ok
@@ -356,33 +404,13 @@ func (p *jsonParser) fastValue(t Type, c *fieldCtx) (any, bool) {
 		}
 		return p.fastValue(t.inner, c)
 	case stringType, uuidType:
-		return p.anyString()
+		return p.ownString()
 	case enumType:
-		v, ok := p.anyString()
-		if !ok {
-			return nil, false
-		}
-		for _, x := range t.values {
-			if x == v {
-				return v, true
-			}
-		}
-		return nil, false
+		return p.fastString(t)
 	case integerType:
 		return p.fastInt(t)
 	case floatType:
-		if ch != '-' && !isDigit(ch) {
-			return nil, false
-		}
-		var v pval
-		if p.number(&v) != nil {
-			return nil, false
-		}
-		f, err := pvalToFloat(&v)
-		if err != nil || math.IsInf(f, 0) || (t.nonNegative && f < 0) {
-			return nil, false
-		}
-		return f, true
+		return p.fastFloat(t)
 	case booleanType:
 		if t.flexible {
 			return nil, false
@@ -513,15 +541,36 @@ func (p *jsonParser) fastList(t listType, c *fieldCtx) (any, bool) {
 
 // fastString reads a string for a String, UUID or Enum.
 func (p *jsonParser) fastString(t Type) (string, bool) {
-	v, ok := p.anyString()
-	if !ok {
+	if e, isEnum := t.(enumType); isEnum {
+		v, ok := p.anyString()
+		if !ok {
+			return "", false
+		}
+		if i := slices.Index(e.values, v); i >= 0 {
+			return e.values[i], true
+		}
 		return "", false
 	}
-	if e, isEnum := t.(enumType); isEnum {
-		return v, slices.Contains(e.values, v)
+	if _, isMAC := t.(macType); isMAC {
+		return "", false
 	}
-	_, isMAC := t.(macType)
-	return v, !isMAC
+	return p.ownString()
+}
+
+// fastFloat reads a number literal for a Float.
+func (p *jsonParser) fastFloat(t floatType) (float64, bool) {
+	if p.pos >= len(p.s) || (p.s[p.pos] != '-' && !isDigit(p.s[p.pos])) {
+		return 0, false
+	}
+	var v pval
+	if p.number(&v) != nil {
+		return 0, false
+	}
+	f, err := pvalToFloat(&v)
+	if err != nil || math.IsInf(f, 0) || (t.nonNegative && f < 0) {
+		return 0, false
+	}
+	return f, true
 }
 
 // fastInt reads an integer literal for an Integer.
@@ -542,7 +591,7 @@ func (p *jsonParser) fastDict(t dictType, c *fieldCtx) (any, bool) {
 		out := map[string]string{}
 		ok := p.eachMember(func(k string) bool {
 			v, ok := p.fastString(t.elem)
-			out[k] = v
+			out[p.keep(k)] = v
 			return ok
 		})
 		return out, ok
@@ -550,7 +599,7 @@ func (p *jsonParser) fastDict(t dictType, c *fieldCtx) (any, bool) {
 		out := map[string]any{}
 		ok := p.eachMember(func(k string) bool {
 			v, ok := p.fastElem(t.elem, c)
-			out[k] = v
+			out[p.keep(k)] = v
 			return ok
 		})
 		return out, ok

@@ -1,0 +1,63 @@
+package objects_test
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/goslo/goslo/objects/objectstest"
+)
+
+// TestFromJSONReusedBuffer checks that a loaded object owns its values:
+// FromJSON reads the caller's bytes in place, and the caller may overwrite
+// them as soon as it returns (as a message reader reusing its buffer does).
+func TestFromJSONReusedBuffer(t *testing.T) {
+	inputs := map[string]string{
+		"escapes":     `{"versioned_object.name": "Flavor", "versioned_object.namespace": "goslo", "versioned_object.version": "1.1", "versioned_object.data": {"id": 1, "name": "m1\u00e9\"x", "extra_specs": {"k\n": "v\t", "plain": "value"}, "description": null}}`,
+		"old version": `{"versioned_object.name": "Flavor", "versioned_object.namespace": "goslo", "versioned_object.version": "1.0", "versioned_object.data": {"id": 1, "name": "m1.tiny", "extra_specs": {"hw:cpu_policy": "dedicated"}}, "versioned_object.changes": ["name"]}`,
+		"zone":        `{"versioned_object.name": "Server", "versioned_object.namespace": "goslo", "versioned_object.version": "1.3", "versioned_object.data": {"id": 7, "status": "ERROR", "created_at": "2024-03-01T10:20:30+07:13", "launched_at": "2024-03-01T10:20:30.5-02:41", "tags": ["a", "bb"], "metadata": {"k": "v", "n": null}}}`,
+	}
+	cases, _ := filepath.Glob(filepath.Join(oracleDir, "cases", "*.json"))
+	for _, c := range cases {
+		b, err := os.ReadFile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[filepath.Base(c)] = string(b)
+	}
+	g := &gen{r: rand.New(rand.NewPCG(7, 7))}
+	for i := range 100 {
+		inputs["generated "+string(rune('a'+i/26))+string(rune('a'+i%26))] = g.primitive()
+	}
+	reg := objectstest.NewRegistry()
+	loaded := 0
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			buf := []byte(in)
+			obj, err := reg.FromJSON(buf)
+			if err != nil {
+				return // errors are tested elsewhere; only loaded objects keep values
+			}
+			loaded++
+			before, err := obj.ToJSON("")
+			if err != nil {
+				return
+			}
+			for i := range buf {
+				buf[i] = 'X'
+			}
+			after, err := obj.ToJSON("")
+			if err != nil {
+				t.Fatalf("after overwriting the input: %v", err)
+			}
+			if !bytes.Equal(before, after) {
+				t.Errorf("the object changed when its input was overwritten:\n before: %s\n after:  %s", before, after)
+			}
+		})
+	}
+	if loaded < len(inputs)/2 {
+		t.Errorf("only %d of %d inputs loaded: the test checks too little", loaded, len(inputs))
+	}
+}
