@@ -25,13 +25,9 @@ import (
 // fastLoad reads a whole primitive; ok is false when the reference path
 // must decide.
 func (r *Registry) fastLoad(data []byte) (*Object, bool) {
-	p := parsers.Get().(*jsonParser)
-	defer func() {
-		*p = jsonParser{stack: p.stack[:0]}
-		parsers.Put(p)
-	}()
-	// The input is only read while fastLoad runs (see keep).
-	p.s = unsafe.String(unsafe.SliceData(data), len(data))
+	// The input is only read while fastLoad runs (see keep). The parser
+	// stays on the stack: the fast path needs no scratch space.
+	p := &jsonParser{s: unsafe.String(unsafe.SliceData(data), len(data))}
 	p.skipSpace()
 	o, ok := p.fastObject(r, 0)
 	if !ok {
@@ -575,14 +571,44 @@ func (p *jsonParser) fastFloat(t floatType) (float64, bool) {
 
 // fastInt reads an integer literal for an Integer.
 func (p *jsonParser) fastInt(t integerType) (int64, bool) {
-	if p.pos >= len(p.s) || (p.s[p.pos] != '-' && !isDigit(p.s[p.pos])) {
+	n, ok := p.intLiteral()
+	return n, ok && !(t.nonNegative && n < 0)
+}
+
+// intLiteral reads an integer literal (what number reads as a pInt).
+// Literals of up to 18 digits are read here; others, and numbers with a
+// fraction or an exponent, are left to number.
+func (p *jsonParser) intLiteral() (int64, bool) {
+	s, i := p.s, p.pos
+	neg := i < len(s) && s[i] == '-'
+	if neg {
+		i++
+	}
+	if i >= len(s) || !isDigit(s[i]) {
 		return 0, false
 	}
-	var v pval
-	if p.number(&v) != nil || v.kind != pInt || (t.nonNegative && v.i < 0) {
-		return 0, false
+	var n int64
+	start := i
+	if s[i] == '0' {
+		i++ // no leading zeros: number stops after a 0 too
+	} else {
+		for i < len(s) && isDigit(s[i]) {
+			n = n*10 + int64(s[i]-'0')
+			i++
+		}
 	}
-	return v.i, true
+	if i-start > 18 || (i < len(s) && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
+		var v pval
+		if p.number(&v) != nil || v.kind != pInt {
+			return 0, false
+		}
+		return v.i, true
+	}
+	p.pos = i
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 func (p *jsonParser) fastDict(t dictType, c *fieldCtx) (any, bool) {
@@ -640,15 +666,9 @@ func (p *jsonParser) fastIntSet() (any, bool) {
 	var buf [16]int64
 	ints := buf[:0]
 	ok := p.elements(func() bool {
-		if ch := p.s[p.pos]; ch != '-' && !isDigit(ch) {
-			return false
-		}
-		var v pval
-		if p.number(&v) != nil || v.kind != pInt {
-			return false
-		}
-		ints = append(ints, v.i)
-		return true
+		n, ok := p.intLiteral()
+		ints = append(ints, n)
+		return ok
 	})
 	if !ok {
 		return nil, false

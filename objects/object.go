@@ -83,39 +83,62 @@ func (c *Class) New() *Object {
 	return o
 }
 
-// allocObject allocates an object and its n slots together.
+// allocObject allocates an object and its n slots together, in a block
+// sized for n up to 16 fields (a 14-field object does not pay for 16
+// slots), then for 24 or 32.
 func allocObject(n int) *Object {
-	switch {
-	case n <= 4:
-		x := new(struct {
-			o Object
-			s [4]slot
-		})
-		x.o.slots = x.s[:n]
-		return &x.o
-	case n <= 8:
-		x := new(struct {
-			o Object
-			s [8]slot
-		})
-		x.o.slots = x.s[:n]
-		return &x.o
-	case n <= 16:
-		x := new(struct {
-			o Object
-			s [16]slot
-		})
-		x.o.slots = x.s[:n]
-		return &x.o
-	case n <= 32:
-		x := new(struct {
-			o Object
-			s [32]slot
-		})
-		x.o.slots = x.s[:n]
-		return &x.o
+	switch n {
+	case 0, 1:
+		return allocWith(n, func(a *[1]slot) []slot { return a[:] })
+	case 2:
+		return allocWith(n, func(a *[2]slot) []slot { return a[:] })
+	case 3:
+		return allocWith(n, func(a *[3]slot) []slot { return a[:] })
+	case 4:
+		return allocWith(n, func(a *[4]slot) []slot { return a[:] })
+	case 5:
+		return allocWith(n, func(a *[5]slot) []slot { return a[:] })
+	case 6:
+		return allocWith(n, func(a *[6]slot) []slot { return a[:] })
+	case 7:
+		return allocWith(n, func(a *[7]slot) []slot { return a[:] })
+	case 8:
+		return allocWith(n, func(a *[8]slot) []slot { return a[:] })
+	case 9:
+		return allocWith(n, func(a *[9]slot) []slot { return a[:] })
+	case 10:
+		return allocWith(n, func(a *[10]slot) []slot { return a[:] })
+	case 11:
+		return allocWith(n, func(a *[11]slot) []slot { return a[:] })
+	case 12:
+		return allocWith(n, func(a *[12]slot) []slot { return a[:] })
+	case 13:
+		return allocWith(n, func(a *[13]slot) []slot { return a[:] })
+	case 14:
+		return allocWith(n, func(a *[14]slot) []slot { return a[:] })
+	case 15:
+		return allocWith(n, func(a *[15]slot) []slot { return a[:] })
+	case 16:
+		return allocWith(n, func(a *[16]slot) []slot { return a[:] })
+	}
+	if n <= 24 {
+		return allocWith(n, func(a *[24]slot) []slot { return a[:] })
+	}
+	if n <= 32 {
+		return allocWith(n, func(a *[32]slot) []slot { return a[:] })
 	}
 	return &Object{slots: make([]slot, n)}
+}
+
+// allocWith allocates an Object followed by the array A of slots, and
+// gives it the first n.
+func allocWith[A any](n int, slots func(*A) []slot) *Object {
+	x := new(struct {
+		o Object
+		a A
+	})
+	x.o.slots = slots(&x.a)[:n]
+	return &x.o
 }
 
 // NewWith returns a new object with the given fields set (and marked
