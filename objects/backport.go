@@ -341,7 +341,7 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 		}
 		switch s.kind {
 		case inString:
-			b = appendJSONString(b, s.s)
+			b = appendJSONString(b, s.str())
 			continue
 		case inInt:
 			b = strconv.AppendInt(b, int64(s.n), 10)

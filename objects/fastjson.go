@@ -339,7 +339,7 @@ func (p *jsonParser) fastSlot(t Type, c *fieldCtx) (slot, bool) {
 	switch t := t.(type) {
 	case stringType, uuidType, enumType:
 		v, ok := p.fastString(t)
-		return slot{s: v, kind: inString, set: true}, ok
+		return stringSlot(v), ok
 	case integerType:
 		n, ok := p.fastInt(t)
 		return slot{n: uint64(n), kind: inInt, set: true}, ok

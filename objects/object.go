@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // Object is one versioned object: its class, its version and the values of
@@ -22,15 +23,28 @@ type Object struct {
 	slots   []slot
 }
 
-// slot holds one field. Strings and numbers are kept unboxed (in s or n)
-// so that reading an object does not allocate for each of them.
+// slot holds one field. Strings and numbers are kept unboxed so that
+// reading an object does not allocate for each of them. A string is held
+// as a pointer to its bytes (in v: a pointer goes in an interface without
+// an allocation) and its length (in n), which keeps a slot at 32 bytes:
+// objects are allocated whole, so their size is most of what loading one
+// costs.
 type slot struct {
-	v       any      // the value, when kind is inAny
-	s       string   // kind inString
-	n       uint64   // kind inInt (an int64) or inFloat (float64 bits)
+	v       any      // the value (kind inAny), or a string's *byte (inString)
+	n       uint64   // kind inInt (an int64), inFloat (float64 bits), inString (length)
 	kind    slotKind //
 	set     bool
 	changed bool
+}
+
+// stringSlot returns a set slot holding the string x.
+func stringSlot(x string) slot {
+	return slot{v: unsafe.StringData(x), n: uint64(len(x)), kind: inString, set: true}
+}
+
+// str returns the string of a slot of kind inString.
+func (s *slot) str() string {
+	return unsafe.String(s.v.(*byte), int(s.n))
 }
 
 type slotKind uint8
@@ -46,7 +60,7 @@ const (
 func (s *slot) value() any {
 	switch s.kind {
 	case inString:
-		return s.s
+		return s.str()
 	case inInt:
 		return int64(s.n)
 	case inFloat:
@@ -62,7 +76,7 @@ func (s *slot) isNil() bool { return s.kind == inAny && s.v == nil }
 func setSlot(v any) slot {
 	switch x := v.(type) {
 	case string:
-		return slot{s: x, kind: inString, set: true}
+		return stringSlot(x)
 	case int64:
 		return slot{n: uint64(x), kind: inInt, set: true}
 	case float64:
@@ -230,7 +244,7 @@ func Get[T any](o *Object, name string) (T, error) {
 	switch p := any(&zero).(type) {
 	case *string:
 		if s.kind == inString {
-			*p = s.s
+			*p = s.str()
 			return zero, nil
 		}
 	case *int64:
