@@ -97,15 +97,6 @@ func (c *Class) field(name string) int {
 	return -1
 }
 
-// fieldAfter is field for keys that usually come in declaration order:
-// it looks at the field after the previous one first.
-func (c *Class) fieldAfter(name string, prev int) int {
-	if i := prev + 1; i < len(c.Fields) && c.Fields[i].Name == name {
-		return i
-	}
-	return c.field(name)
-}
-
 // Registry holds the registered classes of one project namespace (oslo's
 // VersionedObjectRegistry together with OBJ_PROJECT_NAMESPACE and
 // OBJ_SERIAL_NAMESPACE). It is safe for concurrent use; lookups take no

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
 	"unsafe"
 )
 
@@ -258,6 +259,9 @@ func (p *jsonParser) fastObject(r *Registry, depth int) (*Object, bool) {
 				return false
 			}
 			seen[4] = true
+			if o != nil { // after the data, as usual: read it now
+				return p.fastChanges(o)
+			}
 			changes = p.pos
 		}
 		return p.skip()
@@ -302,36 +306,94 @@ func (p *jsonParser) newFast(r *Registry, ns, name, version string) (*Object, bo
 }
 
 // fastData reads the data object into o's fields. A repeated key takes
-// its last value, as in Python.
+// its last value, as in Python. Keys usually come in declaration order,
+// written as ToJSON writes them: the next field's `"name":` is matched as
+// it stands before a key is read and looked up.
 func (p *jsonParser) fastData(o *Object, depth int) bool {
 	cls := o.class
+	s := p.s
+	if p.pos >= len(s) || s[p.pos] != '{' {
+		return false
+	}
+	p.depth++
+	if p.depth > maxDepth {
+		return false
+	}
+	p.pos++
+	p.skipSpace()
+	if p.pos < len(s) && s[p.pos] == '}' {
+		p.pos++
+		p.depth--
+		return true
+	}
 	c := fieldCtx{reg: cls.reg, obj: cls.Name, depth: depth}
 	prev := -1
-	return p.eachMember(func(k string) bool {
-		i := cls.fieldAfter(k, prev)
-		if i < 0 {
-			return p.skip()
-		}
-		prev = i
-		c.attr = k
-		if p.literal("null") {
-			if cls.Fields[i].Nullable {
-				o.slots[i] = slot{set: true} // None, without building a context
-				return true
-			}
-			v, err := o.null(i, o.ctx(k))
-			if err != nil {
+	for {
+		p.skipSpace()
+		i := prev + 1
+		if i < len(cls.Fields) && len(cls.jsonNames[i]) == len(cls.Fields[i].Name)+3 &&
+			strings.HasPrefix(s[p.pos:], cls.jsonNames[i]) {
+			// The name needs no escaping, so these bytes are its only
+			// spelling without escapes.
+			p.pos += len(cls.jsonNames[i])
+		} else {
+			k, ok := p.anyString()
+			if !ok {
 				return false
 			}
-			o.slots[i] = setSlot(v)
-			return true
+			p.skipSpace()
+			if p.pos >= len(s) || s[p.pos] != ':' {
+				return false
+			}
+			p.pos++
+			i = cls.field(k)
 		}
-		var ok bool
-		if o.slots[i], ok = p.fastSlot(cls.Fields[i].Type, &c); !ok {
+		p.skipSpace()
+		if i < 0 {
+			if !p.skip() {
+				return false
+			}
+		} else if !p.fastField(o, i, &c) {
+			return false
+		} else {
+			prev = i
+		}
+		p.skipSpace()
+		if p.pos >= len(s) {
 			return false
 		}
+		switch s[p.pos] {
+		case ',':
+			p.pos++
+			continue
+		case '}':
+			p.pos++
+			p.depth--
+			return true
+		}
+		return false
+	}
+}
+
+// fastField reads the value of field i.
+func (p *jsonParser) fastField(o *Object, i int, c *fieldCtx) bool {
+	f := &o.class.Fields[i]
+	c.attr = f.Name
+	if p.literal("null") {
+		if f.Nullable {
+			o.slots[i] = slot{set: true} // None, without building a context
+			return true
+		}
+		v, err := o.null(i, o.ctx(f.Name))
+		if err != nil {
+			return false
+		}
+		o.slots[i] = setSlot(v)
 		return true
-	})
+	}
+	var ok bool
+	o.slots[i], ok = p.fastSlot(f.Type, c)
+	return ok
 }
 
 // fastSlot reads a non-null field value, strings and numbers unboxed.
@@ -351,7 +413,7 @@ func (p *jsonParser) fastSlot(t Type, c *fieldCtx) (slot, bool) {
 	return setSlot(v), ok
 }
 
-// fastChanges reads a changes list of plain strings.
+// fastChanges reads a changes list of plain strings, after the data.
 func (p *jsonParser) fastChanges(o *Object) bool {
 	s := p.s
 	if p.pos >= len(s) || s[p.pos] != '[' {
@@ -360,6 +422,7 @@ func (p *jsonParser) fastChanges(o *Object) bool {
 	p.pos++
 	p.skipSpace()
 	if p.pos < len(s) && s[p.pos] == ']' {
+		p.pos++
 		return true
 	}
 	for {
@@ -380,6 +443,7 @@ func (p *jsonParser) fastChanges(o *Object) bool {
 			p.pos++
 			continue
 		case ']':
+			p.pos++
 			return true
 		}
 		return false
