@@ -257,8 +257,8 @@ func (o *Object) backportChild(i int, to versionPair, depth int) (any, error) {
 		return nil, tooDeep(o)
 	}
 	one := func(c *Object) (*Data, error) {
-		if c.verr != nil { // oslo wrote the child first, at its own version
-			return nil, c.verr
+		if c.ver.err != nil { // oslo wrote the child first, at its own version
+			return nil, c.ver.err
 		}
 		cd := newData(c, to.child, false, depth+1)
 		return cd, c.makeCompatible(cd, to.child, to.childVT)
@@ -288,8 +288,8 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 	if depth > maxDepth {
 		return b, tooDeep(o)
 	}
-	if o.verr != nil {
-		return b, o.verr
+	if o.ver.err != nil {
+		return b, o.ver.err
 	}
 	cls := o.class
 	r := cls.reg
@@ -434,8 +434,8 @@ func (o *Object) toMap(d *Data, depth int) (map[string]any, error) {
 	if depth > maxDepth {
 		return nil, tooDeep(o)
 	}
-	if o.verr != nil {
-		return nil, o.verr
+	if o.ver.err != nil {
+		return nil, o.ver.err
 	}
 	cls := o.class
 	version := o.version

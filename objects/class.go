@@ -71,6 +71,7 @@ type Class struct {
 	reg        *Registry
 	index      map[string]int
 	vt         []int64
+	ver        versionInfo // vt, shared by the objects at this version
 	pep        *pep440
 	byName     []int    // field indexes sorted by name
 	defaults   []any    // coerced defaults (nil when none)
@@ -201,6 +202,7 @@ func (r *Registry) prepare(c *Class) error {
 		return err
 	}
 	c.vt, c.pep = vt, pep
+	c.ver = versionInfo{vt: vt}
 	c.index = make(map[string]int, len(c.Fields))
 	c.defaults = make([]any, len(c.Fields))
 	c.isObjects = -1

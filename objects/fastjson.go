@@ -299,8 +299,7 @@ func (p *jsonParser) newFast(r *Registry, ns, name, version string) (*Object, bo
 	}
 	o := cls.New()
 	if version != cls.Version {
-		o.version = p.keep(version)
-		o.vt, o.verr = versionTuple(version)
+		o.setVersion(p.keep(version))
 	}
 	return o, true
 }

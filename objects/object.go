@@ -18,9 +18,23 @@ import (
 type Object struct {
 	class   *Class
 	version string
-	vt      []int64 // version as a tuple; nil with verr set when it is not one
-	verr    error
+	ver     *versionInfo // the class's own for the class version
 	slots   []slot
+}
+
+// versionInfo is an object's version as a tuple, or why it is not one. It
+// is kept behind a pointer (shared with the class in the usual case) so
+// that an Object header stays small: a 14-field object then fits the
+// allocator's 512-byte class.
+type versionInfo struct {
+	vt  []int64 // nil with err set when the version is not a tuple
+	err error
+}
+
+// setVersion gives o a version other than its class's.
+func (o *Object) setVersion(v string) {
+	vt, err := versionTuple(v)
+	o.version, o.ver = v, &versionInfo{vt: vt, err: err}
 }
 
 // slot holds one field. Strings and numbers are kept unboxed so that
@@ -90,7 +104,7 @@ func setSlot(v any) slot {
 // registered.
 func (c *Class) New() *Object {
 	o := allocObject(len(c.Fields))
-	o.class, o.version, o.vt = c, c.Version, c.vt
+	o.class, o.version, o.ver = c, c.Version, &c.ver
 	if c.List {
 		o.slots[c.isObjects] = slot{v: []*Object{}, set: true}
 	}
