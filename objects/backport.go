@@ -2,6 +2,7 @@ package objects
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 )
@@ -348,9 +349,15 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 			continue
 		case inFloat:
 			err = nil
-			if b, err = appendJSONFloat(b, s.value().(float64)); err != nil {
+			if b, err = appendJSONFloat(b, math.Float64frombits(s.n)); err != nil {
 				return b, writeErr(cls.Name, cls.Fields[i].Name, err)
 			}
+			continue
+		case inTime: // a DateTime field's
+			b = appendDateTimeJSON(b, s.time())
+			continue
+		case inIPv4: // an IP address field's
+			b = appendIPJSON(b, s.ipv4())
 			continue
 		}
 		if s.v == nil {

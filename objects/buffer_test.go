@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/goslo/goslo/objects/objectstest"
@@ -59,5 +60,69 @@ func TestFromJSONReusedBuffer(t *testing.T) {
 	}
 	if loaded < len(inputs)/2 {
 		t.Errorf("only %d of %d inputs loaded: the test checks too little", loaded, len(inputs))
+	}
+}
+
+// TestFastPathSameObject loads each input on FromJSON's fast path and on
+// the reference path and compares the objects through the public API:
+// the fast path keeps some values in another form (strings, numbers,
+// times and IPv4 addresses unboxed), which must not show.
+func TestFastPathSameObject(t *testing.T) {
+	var inputs []string
+	cases, _ := filepath.Glob(filepath.Join(oracleDir, "cases", "*.json"))
+	for _, c := range cases {
+		b, err := os.ReadFile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, string(b))
+	}
+	g := &gen{r: rand.New(rand.NewPCG(11, 11))}
+	for range 300 {
+		inputs = append(inputs, g.primitive())
+	}
+	reg := objectstest.NewRegistry()
+	fast := 0
+	for i, in := range inputs {
+		obj, ok := reg.LoadFast([]byte(in))
+		if !ok {
+			continue
+		}
+		fast++
+		ref, err := reg.LoadReference([]byte(in))
+		if err != nil {
+			t.Fatalf("input %d: the fast path loaded what the reference path refuses (%v):\n%s", i, err, in)
+		}
+		if !obj.Equal(ref) || !ref.Equal(obj) {
+			t.Errorf("input %d: objects not Equal:\n fast: %s\n ref:  %s", i, obj, ref)
+		}
+		if obj.String() != ref.String() {
+			t.Errorf("input %d: String differs:\n fast: %s\n ref:  %s", i, obj, ref)
+		}
+		for _, f := range obj.Class().Fields {
+			a, aErr := obj.Get(f.Name)
+			b, bErr := ref.Get(f.Name)
+			if (aErr == nil) != (bErr == nil) || !reflect.DeepEqual(a, b) {
+				t.Errorf("input %d: Get(%q) = %#v, %v on the fast path, %#v, %v on the reference path", i, f.Name, a, aErr, b, bErr)
+			}
+		}
+		for _, target := range []string{"", "1.0"} {
+			ja, aErr := obj.ToJSON(target)
+			jb, bErr := ref.ToJSON(target)
+			if (aErr == nil) != (bErr == nil) || !bytes.Equal(ja, jb) {
+				t.Errorf("input %d: ToJSON(%q) differs:\n fast: %s (%v)\n ref:  %s (%v)", i, target, ja, aErr, jb, bErr)
+			}
+			pa, aErr := obj.ToPrimitive(target)
+			pb, bErr := ref.ToPrimitive(target)
+			if (aErr == nil) != (bErr == nil) || !reflect.DeepEqual(pa, pb) {
+				t.Errorf("input %d: ToPrimitive(%q) differs:\n fast: %v (%v)\n ref:  %v (%v)", i, target, pa, aErr, pb, bErr)
+			}
+		}
+		if c, r := obj.Clone(), ref.Clone(); !c.Equal(r) || c.String() != r.String() {
+			t.Errorf("input %d: clones differ:\n fast: %s\n ref:  %s", i, c, r)
+		}
+	}
+	if fast < 50 {
+		t.Errorf("only %d of %d inputs took the fast path: the test checks too little", fast, len(inputs))
 	}
 }

@@ -407,6 +407,32 @@ func (p *jsonParser) fastSlot(t Type, c *fieldCtx) (slot, bool) {
 	case floatType:
 		f, ok := p.fastFloat(t)
 		return slot{n: math.Float64bits(f), kind: inFloat, set: true}, ok
+	case dateTimeType:
+		v, ok := p.plainString()
+		if !ok {
+			return slot{}, false
+		}
+		tm, err := parseISOTime(v)
+		if err != nil {
+			return slot{}, false
+		}
+		if s, unboxed := timeSlot(tm); unboxed {
+			return s, true
+		}
+		return setSlot(tm), true
+	case ipType:
+		v, ok := p.plainString()
+		if !ok {
+			return slot{}, false
+		}
+		a, err := parseIPString(v)
+		if err != nil || !t.accepts(a) {
+			return slot{}, false
+		}
+		if s, unboxed := ipv4Slot(a); unboxed {
+			return s, true
+		}
+		return setSlot(a), true
 	}
 	v, ok := p.fastValue(t, c)
 	return setSlot(v), ok

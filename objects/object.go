@@ -43,9 +43,15 @@ func (o *Object) setVersion(v string) {
 // an allocation) and its length (in n), which keeps a slot at 32 bytes:
 // objects are allocated whole, so their size is most of what loading one
 // costs.
+//
+// The fast path of FromJSON also keeps a DateTime field's time.Time (as
+// Unix seconds in n, nanoseconds in ns, the *time.Location in v) and an
+// IPv4 address (in n) unboxed, when the value rebuilt from them is
+// identical to the original.
 type slot struct {
-	v       any      // the value (kind inAny), or a string's *byte (inString)
-	n       uint64   // kind inInt (an int64), inFloat (float64 bits), inString (length)
+	v       any      // the value (kind inAny), a string's *byte (inString), a *time.Location (inTime)
+	n       uint64   // kind inInt (an int64), inFloat (float64 bits), inString (length), inTime (Unix seconds), inIPv4 (the address)
+	ns      uint32   // kind inTime: nanoseconds (in what would be padding)
 	kind    slotKind //
 	set     bool
 	changed bool
@@ -68,6 +74,8 @@ const (
 	inString
 	inInt
 	inFloat
+	inTime // only for a DateTime field
+	inIPv4 // only for an IP address field
 )
 
 // value returns the slot's value in its natural form.
@@ -79,8 +87,48 @@ func (s *slot) value() any {
 		return int64(s.n)
 	case inFloat:
 		return math.Float64frombits(s.n)
+	case inAny:
+		return s.v
 	}
-	return s.v
+	return s.unboxedValue()
+}
+
+// unboxedValue is value for the kinds only FromJSON makes (kept apart so
+// that value stays small enough to inline, which lets callers avoid
+// boxing).
+func (s *slot) unboxedValue() any {
+	if s.kind == inTime {
+		return s.time()
+	}
+	return s.ipv4()
+}
+
+// timeSlot returns a set slot holding t unboxed, if t can be rebuilt
+// exactly from its Unix time and location (no monotonic reading).
+func timeSlot(t time.Time) (slot, bool) {
+	s := slot{v: t.Location(), n: uint64(t.Unix()), ns: uint32(t.Nanosecond()), kind: inTime, set: true}
+	return s, s.time() == t
+}
+
+// time returns the time.Time of a slot of kind inTime.
+func (s *slot) time() time.Time {
+	return time.Unix(int64(s.n), int64(s.ns)).In(s.v.(*time.Location))
+}
+
+// ipv4Slot returns a set slot holding the IPv4 address a unboxed, if it
+// can be rebuilt exactly (not an IPv4-mapped IPv6 address).
+func ipv4Slot(a netip.Addr) (slot, bool) {
+	if !a.Is4() {
+		return slot{}, false
+	}
+	b := a.As4()
+	s := slot{n: uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3]), kind: inIPv4, set: true}
+	return s, s.ipv4() == a
+}
+
+// ipv4 returns the address of a slot of kind inIPv4.
+func (s *slot) ipv4() netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(s.n >> 24), byte(s.n >> 16), byte(s.n >> 8), byte(s.n)})
 }
 
 // isNil reports a None value.
@@ -254,7 +302,7 @@ func Get[T any](o *Object, name string) (T, error) {
 	if !s.set {
 		return zero, &FieldError{Object: o.class.Name, Field: name, Err: ErrNotSet}
 	}
-	// Strings and numbers without boxing them.
+	// Strings, numbers, times and IPv4 addresses without boxing them.
 	switch p := any(&zero).(type) {
 	case *string:
 		if s.kind == inString {
@@ -264,6 +312,21 @@ func Get[T any](o *Object, name string) (T, error) {
 	case *int64:
 		if s.kind == inInt {
 			*p = int64(s.n)
+			return zero, nil
+		}
+	case *float64:
+		if s.kind == inFloat {
+			*p = math.Float64frombits(s.n)
+			return zero, nil
+		}
+	case *time.Time:
+		if s.kind == inTime {
+			*p = s.time()
+			return zero, nil
+		}
+	case *netip.Addr:
+		if s.kind == inIPv4 {
+			*p = s.ipv4()
 			return zero, nil
 		}
 	}
