@@ -433,6 +433,26 @@ func (p *jsonParser) fastSlot(t Type, c *fieldCtx) (slot, bool) {
 			return s, true
 		}
 		return setSlot(a), true
+	case listType:
+		switch t.kind {
+		case ekString:
+			out, ok := p.stringList(t.elem)
+			return stringsSlot(out), ok
+		case ekInt:
+			out, ok := p.intList(t.elem.(integerType))
+			return intsSlot(out), ok
+		}
+	case setType:
+		switch e := t.elem.(type) {
+		case integerType:
+			if !e.nonNegative {
+				out, ok := p.intSet()
+				return intsSlot(out), ok
+			}
+		case stringType, uuidType, enumType:
+			out, ok := p.stringSet(t.elem)
+			return stringsSlot(out), ok
+		}
 	}
 	v, ok := p.fastValue(t, c)
 	return setSlot(v), ok
@@ -587,20 +607,10 @@ func (p *jsonParser) fastElem(t Type, c *fieldCtx) (any, bool) {
 func (p *jsonParser) fastList(t listType, c *fieldCtx) (any, bool) {
 	switch t.kind {
 	case ekString:
-		out := make([]string, 0, 4)
-		ok := p.elements(func() bool {
-			v, ok := p.fastString(t.elem)
-			out = append(out, v)
-			return ok
-		})
+		out, ok := p.stringList(t.elem)
 		return out, ok
 	case ekInt:
-		out := make([]int64, 0, 4)
-		ok := p.elements(func() bool {
-			n, ok := p.fastInt(t.elem.(integerType))
-			out = append(out, n)
-			return ok
-		})
+		out, ok := p.intList(t.elem.(integerType))
 		return out, ok
 	case ekObject:
 		out := make([]*Object, 0, 4)
@@ -729,29 +739,58 @@ func (p *jsonParser) fastSet(t setType, c *fieldCtx) (any, bool) {
 	switch e := t.elem.(type) {
 	case integerType:
 		if !e.nonNegative {
-			return p.fastIntSet()
+			out, ok := p.intSet()
+			return out, ok
 		}
 	case stringType, uuidType, enumType:
-		var out []string
-		ok := p.elements(func() bool {
-			if p.s[p.pos] != '"' {
-				return false
-			}
-			v, ok := p.fastString(t.elem)
-			out = append(out, v)
-			return ok
-		})
-		if !ok {
-			return nil, false
-		}
-		slices.Sort(out)
-		return append([]string{}, slices.Compact(out)...), true
+		out, ok := p.stringSet(t.elem)
+		return out, ok
 	}
 	return nil, false
 }
 
-// fastIntSet reads a set of integers given as integer literals.
-func (p *jsonParser) fastIntSet() (any, bool) {
+// stringList reads a list of strings for a String, UUID or Enum.
+func (p *jsonParser) stringList(elem Type) ([]string, bool) {
+	out := make([]string, 0, 4)
+	ok := p.elements(func() bool {
+		v, ok := p.fastString(elem)
+		out = append(out, v)
+		return ok
+	})
+	return out, ok
+}
+
+// intList reads a list of integer literals for an Integer.
+func (p *jsonParser) intList(elem integerType) ([]int64, bool) {
+	out := make([]int64, 0, 4)
+	ok := p.elements(func() bool {
+		n, ok := p.fastInt(elem)
+		out = append(out, n)
+		return ok
+	})
+	return out, ok
+}
+
+// stringSet reads a set of strings given as strings.
+func (p *jsonParser) stringSet(elem Type) ([]string, bool) {
+	var out []string
+	ok := p.elements(func() bool {
+		if p.s[p.pos] != '"' {
+			return false
+		}
+		v, ok := p.fastString(elem)
+		out = append(out, v)
+		return ok
+	})
+	if !ok {
+		return nil, false
+	}
+	slices.Sort(out)
+	return append([]string{}, slices.Compact(out)...), true
+}
+
+// intSet reads a set of integers given as integer literals.
+func (p *jsonParser) intSet() ([]int64, bool) {
 	var buf [16]int64
 	ints := buf[:0]
 	ok := p.elements(func() bool {

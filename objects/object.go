@@ -74,8 +74,10 @@ const (
 	inString
 	inInt
 	inFloat
-	inTime // only for a DateTime field
-	inIPv4 // only for an IP address field
+	inTime    // only for a DateTime field
+	inIPv4    // only for an IP address field
+	inStrings // only for a List or Set field holding a []string
+	inInts    // only for a List or Set field holding a []int64
 )
 
 // value returns the slot's value in its natural form.
@@ -97,11 +99,39 @@ func (s *slot) value() any {
 // that value stays small enough to inline, which lets callers avoid
 // boxing).
 func (s *slot) unboxedValue() any {
-	if s.kind == inTime {
+	switch s.kind {
+	case inTime:
 		return s.time()
+	case inStrings:
+		return s.strings()
+	case inInts:
+		return s.ints()
 	}
 	return s.ipv4()
 }
+
+// stringsSlot returns a set slot holding x unboxed (as a pointer to its
+// first element and its length), if it is not empty.
+func stringsSlot(x []string) slot {
+	if len(x) == 0 {
+		return setSlot(x)
+	}
+	return slot{v: &x[0], n: uint64(len(x)), kind: inStrings, set: true}
+}
+
+// strings returns the []string of a slot of kind inStrings.
+func (s *slot) strings() []string { return unsafe.Slice(s.v.(*string), s.n) }
+
+// intsSlot is stringsSlot for a []int64.
+func intsSlot(x []int64) slot {
+	if len(x) == 0 {
+		return setSlot(x)
+	}
+	return slot{v: &x[0], n: uint64(len(x)), kind: inInts, set: true}
+}
+
+// ints returns the []int64 of a slot of kind inInts.
+func (s *slot) ints() []int64 { return unsafe.Slice(s.v.(*int64), s.n) }
 
 // timeSlot returns a set slot holding t unboxed, if t can be rebuilt
 // exactly from its Unix time and location (no monotonic reading).
@@ -327,6 +357,16 @@ func Get[T any](o *Object, name string) (T, error) {
 	case *netip.Addr:
 		if s.kind == inIPv4 {
 			*p = s.ipv4()
+			return zero, nil
+		}
+	case *[]string:
+		if s.kind == inStrings {
+			*p = s.strings()
+			return zero, nil
+		}
+	case *[]int64:
+		if s.kind == inInts {
+			*p = s.ints()
 			return zero, nil
 		}
 	}
@@ -569,7 +609,16 @@ func (o *Object) Clone() *Object {
 func (o *Object) clone(depth int) *Object {
 	n := o.class.New()
 	for i, s := range o.slots {
-		s.v = cloneValue(s.v, depth)
+		switch s.kind {
+		case inStrings:
+			s = stringsSlot(slices.Clone(s.strings()))
+			s.changed = o.slots[i].changed
+		case inInts:
+			s = intsSlot(slices.Clone(s.ints()))
+			s.changed = o.slots[i].changed
+		default:
+			s.v = cloneValue(s.v, depth)
+		}
 		n.slots[i] = s
 	}
 	return n
