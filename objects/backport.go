@@ -2,6 +2,7 @@ package objects
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 )
@@ -257,8 +258,8 @@ func (o *Object) backportChild(i int, to versionPair, depth int) (any, error) {
 		return nil, tooDeep(o)
 	}
 	one := func(c *Object) (*Data, error) {
-		if c.verr != nil { // oslo wrote the child first, at its own version
-			return nil, c.verr
+		if c.ver.err != nil { // oslo wrote the child first, at its own version
+			return nil, c.ver.err
 		}
 		cd := newData(c, to.child, false, depth+1)
 		return cd, c.makeCompatible(cd, to.child, to.childVT)
@@ -288,8 +289,8 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 	if depth > maxDepth {
 		return b, tooDeep(o)
 	}
-	if o.verr != nil {
-		return b, o.verr
+	if o.ver.err != nil {
+		return b, o.ver.err
 	}
 	cls := o.class
 	r := cls.reg
@@ -341,16 +342,28 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 		}
 		switch s.kind {
 		case inString:
-			b = appendJSONString(b, s.s)
+			b = appendJSONString(b, s.str())
 			continue
 		case inInt:
 			b = strconv.AppendInt(b, int64(s.n), 10)
 			continue
 		case inFloat:
 			err = nil
-			if b, err = appendJSONFloat(b, s.value().(float64)); err != nil {
+			if b, err = appendJSONFloat(b, math.Float64frombits(s.n)); err != nil {
 				return b, writeErr(cls.Name, cls.Fields[i].Name, err)
 			}
+			continue
+		case inTime: // a DateTime field's
+			b = appendDateTimeJSON(b, s.time())
+			continue
+		case inIPv4: // an IP address field's
+			b = appendIPJSON(b, s.ipv4())
+			continue
+		case inStrings: // a List or Set field's, written as appendSlice writes it
+			b = appendStrings(b, s.strings())
+			continue
+		case inInts: // likewise
+			b = appendInts(b, s.ints())
 			continue
 		}
 		if s.v == nil {
@@ -434,8 +447,8 @@ func (o *Object) toMap(d *Data, depth int) (map[string]any, error) {
 	if depth > maxDepth {
 		return nil, tooDeep(o)
 	}
-	if o.verr != nil {
-		return nil, o.verr
+	if o.ver.err != nil {
+		return nil, o.ver.err
 	}
 	cls := o.class
 	version := o.version

@@ -71,6 +71,7 @@ type Class struct {
 	reg        *Registry
 	index      map[string]int
 	vt         []int64
+	ver        versionInfo // vt, shared by the objects at this version
 	pep        *pep440
 	byName     []int    // field indexes sorted by name
 	defaults   []any    // coerced defaults (nil when none)
@@ -95,15 +96,6 @@ func (c *Class) field(name string) int {
 		return i
 	}
 	return -1
-}
-
-// fieldAfter is field for keys that usually come in declaration order:
-// it looks at the field after the previous one first.
-func (c *Class) fieldAfter(name string, prev int) int {
-	if i := prev + 1; i < len(c.Fields) && c.Fields[i].Name == name {
-		return i
-	}
-	return c.field(name)
 }
 
 // Registry holds the registered classes of one project namespace (oslo's
@@ -210,6 +202,7 @@ func (r *Registry) prepare(c *Class) error {
 		return err
 	}
 	c.vt, c.pep = vt, pep
+	c.ver = versionInfo{vt: vt}
 	c.index = make(map[string]int, len(c.Fields))
 	c.defaults = make([]any, len(c.Fields))
 	c.isObjects = -1

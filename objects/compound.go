@@ -197,24 +197,40 @@ func items(v any) []any {
 }
 
 // appendSlice writes a natural slice as a JSON array.
+// appendStrings writes a []string as a JSON array.
+func appendStrings(b []byte, x []string) []byte {
+	b = append(b, '[')
+	for i, s := range x {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, s)
+	}
+	return append(b, ']')
+}
+
+// appendInts writes a []int64 as a JSON array.
+func appendInts(b []byte, x []int64) []byte {
+	b = append(b, '[')
+	for i, n := range x {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, n, 10)
+	}
+	return append(b, ']')
+}
+
 func appendSlice(t Type, b []byte, v any, depth int) ([]byte, error) {
+	switch x := v.(type) {
+	case []string:
+		return appendStrings(b, x), nil
+	case []int64:
+		return appendInts(b, x), nil
+	}
 	var err error
 	b = append(b, '[')
 	switch x := v.(type) {
-	case []string:
-		for i, s := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, s)
-		}
-	case []int64:
-		for i, n := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, n, 10)
-		}
 	case []float64:
 		for i, f := range x {
 			if i > 0 {

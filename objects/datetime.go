@@ -47,7 +47,8 @@ func fixedZone(name string, off int) *time.Location {
 	if z, ok := zones.Load(name); ok {
 		return z.(*time.Location)
 	}
-	z, _ := zones.LoadOrStore(strings.Clone(name), time.FixedZone(name, off))
+	name = strings.Clone(name) // kept: s may be the caller's buffer
+	z, _ := zones.LoadOrStore(name, time.FixedZone(name, off))
 	return z.(*time.Location)
 }
 

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"strings"
+	"unsafe"
 )
 
 // The fast path of FromJSON. It reads the usual primitives (plain keys, no
@@ -13,16 +15,20 @@ import (
 // reference path, parseJSON then load, which implements oslo's rules in
 // full; so the fast path only has to be right on what it accepts, and
 // errors always come from the reference path.
+//
+// The fast path reads the caller's bytes in place, without copying them
+// into a string first: every string the object keeps (values, dict keys,
+// an older version) is copied out with keep, into a few shared chunks, so
+// that the object never refers to the caller's buffer, which the caller
+// may reuse as soon as FromJSON returns. Enum values are taken from the
+// field's own list.
 
 // fastLoad reads a whole primitive; ok is false when the reference path
 // must decide.
 func (r *Registry) fastLoad(data []byte) (*Object, bool) {
-	p := parsers.Get().(*jsonParser)
-	defer func() {
-		*p = jsonParser{stack: p.stack[:0]}
-		parsers.Put(p)
-	}()
-	p.s = string(data)
+	// The input is only read while fastLoad runs (see keep). The parser
+	// stays on the stack: the fast path needs no scratch space.
+	p := &jsonParser{s: unsafe.String(unsafe.SliceData(data), len(data))}
 	p.skipSpace()
 	o, ok := p.fastObject(r, 0)
 	if !ok {
@@ -163,7 +169,39 @@ func stringSpecial(s string, i int) int {
 	return i
 }
 
-// anyString reads a string, decoding escapes.
+// keep returns a copy of s, a part of the input that the object being read
+// keeps. The copies are packed into chunks that are only ever appended to,
+// so a string in a chunk never changes.
+func (p *jsonParser) keep(s string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	if cap(p.arena)-len(p.arena) < len(s) {
+		// Double the chunks, but no bigger than what is left of the input
+		// (and s) can need.
+		n := min(max(2*cap(p.arena), 128), len(s)+len(p.s)-p.pos)
+		p.arena = make([]byte, 0, max(n, len(s)))
+	}
+	start := len(p.arena)
+	p.arena = append(p.arena, s...)
+	return unsafe.String(&p.arena[start], len(s))
+}
+
+// ownString reads a string, decoding escapes, and returns it as the object
+// can keep it.
+func (p *jsonParser) ownString() (string, bool) {
+	if v, ok := p.plainString(); ok {
+		return p.keep(v), true
+	}
+	if p.pos >= len(p.s) || p.s[p.pos] != '"' {
+		return "", false
+	}
+	v, err := p.str() // escapes decoded into a new string
+	return v, err == nil
+}
+
+// anyString reads a string, decoding escapes. Its result may be part of
+// the input.
 func (p *jsonParser) anyString() (string, bool) {
 	if v, ok := p.plainString(); ok {
 		return v, true
@@ -210,7 +248,7 @@ func (p *jsonParser) fastObject(r *Registry, depth int) (*Object, bool) {
 			seen[3] = true
 			if seen[0] && seen[1] && seen[2] {
 				var ok bool
-				if o, ok = newFast(r, ns, name, version); !ok {
+				if o, ok = p.newFast(r, ns, name, version); !ok {
 					return false
 				}
 				return p.fastData(o, depth)
@@ -221,6 +259,9 @@ func (p *jsonParser) fastObject(r *Registry, depth int) (*Object, bool) {
 				return false
 			}
 			seen[4] = true
+			if o != nil { // after the data, as usual: read it now
+				return p.fastChanges(o)
+			}
 			changes = p.pos
 		}
 		return p.skip()
@@ -230,7 +271,7 @@ func (p *jsonParser) fastObject(r *Registry, depth int) (*Object, bool) {
 	}
 	end := p.pos
 	if o == nil {
-		if o, ok = newFast(r, ns, name, version); !ok {
+		if o, ok = p.newFast(r, ns, name, version); !ok {
 			return nil, false
 		}
 		p.pos = data
@@ -248,7 +289,7 @@ func (p *jsonParser) fastObject(r *Registry, depth int) (*Object, bool) {
 	return o, true
 }
 
-func newFast(r *Registry, ns, name, version string) (*Object, bool) {
+func (p *jsonParser) newFast(r *Registry, ns, name, version string) (*Object, bool) {
 	if ns != r.namespace {
 		return nil, false
 	}
@@ -258,39 +299,100 @@ func newFast(r *Registry, ns, name, version string) (*Object, bool) {
 	}
 	o := cls.New()
 	if version != cls.Version {
-		o.version = version
-		o.vt, o.verr = versionTuple(version)
+		o.setVersion(p.keep(version))
 	}
 	return o, true
 }
 
 // fastData reads the data object into o's fields. A repeated key takes
-// its last value, as in Python.
+// its last value, as in Python. Keys usually come in declaration order,
+// written as ToJSON writes them: the next field's `"name":` is matched as
+// it stands before a key is read and looked up.
 func (p *jsonParser) fastData(o *Object, depth int) bool {
 	cls := o.class
+	s := p.s
+	if p.pos >= len(s) || s[p.pos] != '{' {
+		return false
+	}
+	p.depth++
+	if p.depth > maxDepth {
+		return false
+	}
+	p.pos++
+	p.skipSpace()
+	if p.pos < len(s) && s[p.pos] == '}' {
+		p.pos++
+		p.depth--
+		return true
+	}
 	c := fieldCtx{reg: cls.reg, obj: cls.Name, depth: depth}
 	prev := -1
-	return p.eachMember(func(k string) bool {
-		i := cls.fieldAfter(k, prev)
-		if i < 0 {
-			return p.skip()
-		}
-		prev = i
-		c.attr = k
-		if p.literal("null") {
-			v, err := o.null(i, o.ctx(k))
-			if err != nil {
+	for {
+		p.skipSpace()
+		i := prev + 1
+		if i < len(cls.Fields) && len(cls.jsonNames[i]) == len(cls.Fields[i].Name)+3 &&
+			strings.HasPrefix(s[p.pos:], cls.jsonNames[i]) {
+			// The name needs no escaping, so these bytes are its only
+			// spelling without escapes.
+			p.pos += len(cls.jsonNames[i])
+		} else {
+			k, ok := p.anyString()
+			if !ok {
 				return false
 			}
-			o.slots[i] = setSlot(v)
-			return true
+			p.skipSpace()
+			if p.pos >= len(s) || s[p.pos] != ':' {
+				return false
+			}
+			p.pos++
+			i = cls.field(k)
 		}
-		var ok bool
-		if o.slots[i], ok = p.fastSlot(cls.Fields[i].Type, &c); !ok {
+		p.skipSpace()
+		if i < 0 {
+			if !p.skip() {
+				return false
+			}
+		} else if !p.fastField(o, i, &c) {
+			return false
+		} else {
+			prev = i
+		}
+		p.skipSpace()
+		if p.pos >= len(s) {
 			return false
 		}
+		switch s[p.pos] {
+		case ',':
+			p.pos++
+			continue
+		case '}':
+			p.pos++
+			p.depth--
+			return true
+		}
+		return false
+	}
+}
+
+// fastField reads the value of field i.
+func (p *jsonParser) fastField(o *Object, i int, c *fieldCtx) bool {
+	f := &o.class.Fields[i]
+	c.attr = f.Name
+	if p.literal("null") {
+		if f.Nullable {
+			o.slots[i] = slot{set: true} // None, without building a context
+			return true
+		}
+		v, err := o.null(i, o.ctx(f.Name))
+		if err != nil {
+			return false
+		}
+		o.slots[i] = setSlot(v)
 		return true
-	})
+	}
+	var ok bool
+	o.slots[i], ok = p.fastSlot(f.Type, c)
+	return ok
 }
 
 // fastSlot reads a non-null field value, strings and numbers unboxed.
@@ -298,16 +400,65 @@ func (p *jsonParser) fastSlot(t Type, c *fieldCtx) (slot, bool) {
 	switch t := t.(type) {
 	case stringType, uuidType, enumType:
 		v, ok := p.fastString(t)
-		return slot{s: v, kind: inString, set: true}, ok
+		return stringSlot(v), ok
 	case integerType:
 		n, ok := p.fastInt(t)
 		return slot{n: uint64(n), kind: inInt, set: true}, ok
+	case floatType:
+		f, ok := p.fastFloat(t)
+		return slot{n: math.Float64bits(f), kind: inFloat, set: true}, ok
+	case dateTimeType:
+		v, ok := p.plainString()
+		if !ok {
+			return slot{}, false
+		}
+		tm, err := parseISOTime(v)
+		if err != nil {
+			return slot{}, false
+		}
+		if s, unboxed := timeSlot(tm); unboxed {
+			return s, true
+		}
+		return setSlot(tm), true
+	case ipType:
+		v, ok := p.plainString()
+		if !ok {
+			return slot{}, false
+		}
+		a, err := parseIPString(v)
+		if err != nil || !t.accepts(a) {
+			return slot{}, false
+		}
+		if s, unboxed := ipv4Slot(a); unboxed {
+			return s, true
+		}
+		return setSlot(a), true
+	case listType:
+		switch t.kind {
+		case ekString:
+			out, ok := p.stringList(t.elem)
+			return stringsSlot(out), ok
+		case ekInt:
+			out, ok := p.intList(t.elem.(integerType))
+			return intsSlot(out), ok
+		}
+	case setType:
+		switch e := t.elem.(type) {
+		case integerType:
+			if !e.nonNegative {
+				out, ok := p.intSet()
+				return intsSlot(out), ok
+			}
+		case stringType, uuidType, enumType:
+			out, ok := p.stringSet(t.elem)
+			return stringsSlot(out), ok
+		}
 	}
 	v, ok := p.fastValue(t, c)
 	return setSlot(v), ok
 }
 
-// fastChanges reads a changes list of plain strings.
+// fastChanges reads a changes list of plain strings, after the data.
 func (p *jsonParser) fastChanges(o *Object) bool {
 	s := p.s
 	if p.pos >= len(s) || s[p.pos] != '[' {
@@ -316,6 +467,7 @@ func (p *jsonParser) fastChanges(o *Object) bool {
 	p.pos++
 	p.skipSpace()
 	if p.pos < len(s) && s[p.pos] == ']' {
+		p.pos++
 		return true
 	}
 	for {
@@ -336,6 +488,7 @@ func (p *jsonParser) fastChanges(o *Object) bool {
 			p.pos++
 			continue
 		case ']':
+			p.pos++
 			return true
 		}
 		return false
@@ -356,33 +509,13 @@ func (p *jsonParser) fastValue(t Type, c *fieldCtx) (any, bool) {
 		}
 		return p.fastValue(t.inner, c)
 	case stringType, uuidType:
-		return p.anyString()
+		return p.ownString()
 	case enumType:
-		v, ok := p.anyString()
-		if !ok {
-			return nil, false
-		}
-		for _, x := range t.values {
-			if x == v {
-				return v, true
-			}
-		}
-		return nil, false
+		return p.fastString(t)
 	case integerType:
 		return p.fastInt(t)
 	case floatType:
-		if ch != '-' && !isDigit(ch) {
-			return nil, false
-		}
-		var v pval
-		if p.number(&v) != nil {
-			return nil, false
-		}
-		f, err := pvalToFloat(&v)
-		if err != nil || math.IsInf(f, 0) || (t.nonNegative && f < 0) {
-			return nil, false
-		}
-		return f, true
+		return p.fastFloat(t)
 	case booleanType:
 		if t.flexible {
 			return nil, false
@@ -474,20 +607,10 @@ func (p *jsonParser) fastElem(t Type, c *fieldCtx) (any, bool) {
 func (p *jsonParser) fastList(t listType, c *fieldCtx) (any, bool) {
 	switch t.kind {
 	case ekString:
-		out := make([]string, 0, 4)
-		ok := p.elements(func() bool {
-			v, ok := p.fastString(t.elem)
-			out = append(out, v)
-			return ok
-		})
+		out, ok := p.stringList(t.elem)
 		return out, ok
 	case ekInt:
-		out := make([]int64, 0, 4)
-		ok := p.elements(func() bool {
-			n, ok := p.fastInt(t.elem.(integerType))
-			out = append(out, n)
-			return ok
-		})
+		out, ok := p.intList(t.elem.(integerType))
 		return out, ok
 	case ekObject:
 		out := make([]*Object, 0, 4)
@@ -513,27 +636,78 @@ func (p *jsonParser) fastList(t listType, c *fieldCtx) (any, bool) {
 
 // fastString reads a string for a String, UUID or Enum.
 func (p *jsonParser) fastString(t Type) (string, bool) {
-	v, ok := p.anyString()
-	if !ok {
+	if e, isEnum := t.(enumType); isEnum {
+		v, ok := p.anyString()
+		if !ok {
+			return "", false
+		}
+		if i := slices.Index(e.values, v); i >= 0 {
+			return e.values[i], true
+		}
 		return "", false
 	}
-	if e, isEnum := t.(enumType); isEnum {
-		return v, slices.Contains(e.values, v)
+	if _, isMAC := t.(macType); isMAC {
+		return "", false
 	}
-	_, isMAC := t.(macType)
-	return v, !isMAC
+	return p.ownString()
 }
 
-// fastInt reads an integer literal for an Integer.
-func (p *jsonParser) fastInt(t integerType) (int64, bool) {
+// fastFloat reads a number literal for a Float.
+func (p *jsonParser) fastFloat(t floatType) (float64, bool) {
 	if p.pos >= len(p.s) || (p.s[p.pos] != '-' && !isDigit(p.s[p.pos])) {
 		return 0, false
 	}
 	var v pval
-	if p.number(&v) != nil || v.kind != pInt || (t.nonNegative && v.i < 0) {
+	if p.number(&v) != nil {
 		return 0, false
 	}
-	return v.i, true
+	f, err := pvalToFloat(&v)
+	if err != nil || math.IsInf(f, 0) || (t.nonNegative && f < 0) {
+		return 0, false
+	}
+	return f, true
+}
+
+// fastInt reads an integer literal for an Integer.
+func (p *jsonParser) fastInt(t integerType) (int64, bool) {
+	n, ok := p.intLiteral()
+	return n, ok && !(t.nonNegative && n < 0)
+}
+
+// intLiteral reads an integer literal (what number reads as a pInt).
+// Literals of up to 18 digits are read here; others, and numbers with a
+// fraction or an exponent, are left to number.
+func (p *jsonParser) intLiteral() (int64, bool) {
+	s, i := p.s, p.pos
+	neg := i < len(s) && s[i] == '-'
+	if neg {
+		i++
+	}
+	if i >= len(s) || !isDigit(s[i]) {
+		return 0, false
+	}
+	var n int64
+	start := i
+	if s[i] == '0' {
+		i++ // no leading zeros: number stops after a 0 too
+	} else {
+		for i < len(s) && isDigit(s[i]) {
+			n = n*10 + int64(s[i]-'0')
+			i++
+		}
+	}
+	if i-start > 18 || (i < len(s) && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')) {
+		var v pval
+		if p.number(&v) != nil || v.kind != pInt {
+			return 0, false
+		}
+		return v.i, true
+	}
+	p.pos = i
+	if neg {
+		n = -n
+	}
+	return n, true
 }
 
 func (p *jsonParser) fastDict(t dictType, c *fieldCtx) (any, bool) {
@@ -542,7 +716,7 @@ func (p *jsonParser) fastDict(t dictType, c *fieldCtx) (any, bool) {
 		out := map[string]string{}
 		ok := p.eachMember(func(k string) bool {
 			v, ok := p.fastString(t.elem)
-			out[k] = v
+			out[p.keep(k)] = v
 			return ok
 		})
 		return out, ok
@@ -550,7 +724,7 @@ func (p *jsonParser) fastDict(t dictType, c *fieldCtx) (any, bool) {
 		out := map[string]any{}
 		ok := p.eachMember(func(k string) bool {
 			v, ok := p.fastElem(t.elem, c)
-			out[k] = v
+			out[p.keep(k)] = v
 			return ok
 		})
 		return out, ok
@@ -565,41 +739,64 @@ func (p *jsonParser) fastSet(t setType, c *fieldCtx) (any, bool) {
 	switch e := t.elem.(type) {
 	case integerType:
 		if !e.nonNegative {
-			return p.fastIntSet()
+			out, ok := p.intSet()
+			return out, ok
 		}
 	case stringType, uuidType, enumType:
-		var out []string
-		ok := p.elements(func() bool {
-			if p.s[p.pos] != '"' {
-				return false
-			}
-			v, ok := p.fastString(t.elem)
-			out = append(out, v)
-			return ok
-		})
-		if !ok {
-			return nil, false
-		}
-		slices.Sort(out)
-		return append([]string{}, slices.Compact(out)...), true
+		out, ok := p.stringSet(t.elem)
+		return out, ok
 	}
 	return nil, false
 }
 
-// fastIntSet reads a set of integers given as integer literals.
-func (p *jsonParser) fastIntSet() (any, bool) {
+// stringList reads a list of strings for a String, UUID or Enum.
+func (p *jsonParser) stringList(elem Type) ([]string, bool) {
+	out := make([]string, 0, 4)
+	ok := p.elements(func() bool {
+		v, ok := p.fastString(elem)
+		out = append(out, v)
+		return ok
+	})
+	return out, ok
+}
+
+// intList reads a list of integer literals for an Integer.
+func (p *jsonParser) intList(elem integerType) ([]int64, bool) {
+	out := make([]int64, 0, 4)
+	ok := p.elements(func() bool {
+		n, ok := p.fastInt(elem)
+		out = append(out, n)
+		return ok
+	})
+	return out, ok
+}
+
+// stringSet reads a set of strings given as strings.
+func (p *jsonParser) stringSet(elem Type) ([]string, bool) {
+	var out []string
+	ok := p.elements(func() bool {
+		if p.s[p.pos] != '"' {
+			return false
+		}
+		v, ok := p.fastString(elem)
+		out = append(out, v)
+		return ok
+	})
+	if !ok {
+		return nil, false
+	}
+	slices.Sort(out)
+	return append([]string{}, slices.Compact(out)...), true
+}
+
+// intSet reads a set of integers given as integer literals.
+func (p *jsonParser) intSet() ([]int64, bool) {
 	var buf [16]int64
 	ints := buf[:0]
 	ok := p.elements(func() bool {
-		if ch := p.s[p.pos]; ch != '-' && !isDigit(ch) {
-			return false
-		}
-		var v pval
-		if p.number(&v) != nil || v.kind != pInt {
-			return false
-		}
-		ints = append(ints, v.i)
-		return true
+		n, ok := p.intLiteral()
+		ints = append(ints, n)
+		return ok
 	})
 	if !ok {
 		return nil, false

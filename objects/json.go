@@ -64,6 +64,7 @@ type jsonParser struct {
 	pos   int
 	depth int
 	stack []pval // scratch for the members of the arrays and objects being read
+	arena []byte // the fast path's copies of the strings it keeps (see keep)
 }
 
 var parsers = sync.Pool{New: func() any { return &jsonParser{stack: make([]pval, 0, 64)} }}

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"time"
+	"unsafe"
 )
 
 // Object is one versioned object: its class, its version and the values of
@@ -17,20 +18,53 @@ import (
 type Object struct {
 	class   *Class
 	version string
-	vt      []int64 // version as a tuple; nil with verr set when it is not one
-	verr    error
+	ver     *versionInfo // the class's own for the class version
 	slots   []slot
 }
 
-// slot holds one field. Strings and numbers are kept unboxed (in s or n)
-// so that reading an object does not allocate for each of them.
+// versionInfo is an object's version as a tuple, or why it is not one. It
+// is kept behind a pointer (shared with the class in the usual case) so
+// that an Object header stays small: a 14-field object then fits the
+// allocator's 512-byte class.
+type versionInfo struct {
+	vt  []int64 // nil with err set when the version is not a tuple
+	err error
+}
+
+// setVersion gives o a version other than its class's.
+func (o *Object) setVersion(v string) {
+	vt, err := versionTuple(v)
+	o.version, o.ver = v, &versionInfo{vt: vt, err: err}
+}
+
+// slot holds one field. Strings and numbers are kept unboxed so that
+// reading an object does not allocate for each of them. A string is held
+// as a pointer to its bytes (in v: a pointer goes in an interface without
+// an allocation) and its length (in n), which keeps a slot at 32 bytes:
+// objects are allocated whole, so their size is most of what loading one
+// costs.
+//
+// The fast path of FromJSON also keeps a DateTime field's time.Time (as
+// Unix seconds in n, nanoseconds in ns, the *time.Location in v) and an
+// IPv4 address (in n) unboxed, when the value rebuilt from them is
+// identical to the original.
 type slot struct {
-	v       any      // the value, when kind is inAny
-	s       string   // kind inString
-	n       uint64   // kind inInt (an int64) or inFloat (float64 bits)
+	v       any      // the value (kind inAny), a string's *byte (inString), a *time.Location (inTime)
+	n       uint64   // kind inInt (an int64), inFloat (float64 bits), inString (length), inTime (Unix seconds), inIPv4 (the address)
+	ns      uint32   // kind inTime: nanoseconds (in what would be padding)
 	kind    slotKind //
 	set     bool
 	changed bool
+}
+
+// stringSlot returns a set slot holding the string x.
+func stringSlot(x string) slot {
+	return slot{v: unsafe.StringData(x), n: uint64(len(x)), kind: inString, set: true}
+}
+
+// str returns the string of a slot of kind inString.
+func (s *slot) str() string {
+	return unsafe.String(s.v.(*byte), int(s.n))
 }
 
 type slotKind uint8
@@ -40,19 +74,91 @@ const (
 	inString
 	inInt
 	inFloat
+	inTime    // only for a DateTime field
+	inIPv4    // only for an IP address field
+	inStrings // only for a List or Set field holding a []string
+	inInts    // only for a List or Set field holding a []int64
 )
 
 // value returns the slot's value in its natural form.
 func (s *slot) value() any {
 	switch s.kind {
 	case inString:
-		return s.s
+		return s.str()
 	case inInt:
 		return int64(s.n)
 	case inFloat:
 		return math.Float64frombits(s.n)
+	case inAny:
+		return s.v
 	}
-	return s.v
+	return s.unboxedValue()
+}
+
+// unboxedValue is value for the kinds only FromJSON makes (kept apart so
+// that value stays small enough to inline, which lets callers avoid
+// boxing).
+func (s *slot) unboxedValue() any {
+	switch s.kind {
+	case inTime:
+		return s.time()
+	case inStrings:
+		return s.strings()
+	case inInts:
+		return s.ints()
+	}
+	return s.ipv4()
+}
+
+// stringsSlot returns a set slot holding x unboxed (as a pointer to its
+// first element and its length), if it is not empty.
+func stringsSlot(x []string) slot {
+	if len(x) == 0 {
+		return setSlot(x)
+	}
+	return slot{v: &x[0], n: uint64(len(x)), kind: inStrings, set: true}
+}
+
+// strings returns the []string of a slot of kind inStrings.
+func (s *slot) strings() []string { return unsafe.Slice(s.v.(*string), s.n) }
+
+// intsSlot is stringsSlot for a []int64.
+func intsSlot(x []int64) slot {
+	if len(x) == 0 {
+		return setSlot(x)
+	}
+	return slot{v: &x[0], n: uint64(len(x)), kind: inInts, set: true}
+}
+
+// ints returns the []int64 of a slot of kind inInts.
+func (s *slot) ints() []int64 { return unsafe.Slice(s.v.(*int64), s.n) }
+
+// timeSlot returns a set slot holding t unboxed, if t can be rebuilt
+// exactly from its Unix time and location (no monotonic reading).
+func timeSlot(t time.Time) (slot, bool) {
+	s := slot{v: t.Location(), n: uint64(t.Unix()), ns: uint32(t.Nanosecond()), kind: inTime, set: true}
+	return s, s.time() == t
+}
+
+// time returns the time.Time of a slot of kind inTime.
+func (s *slot) time() time.Time {
+	return time.Unix(int64(s.n), int64(s.ns)).In(s.v.(*time.Location))
+}
+
+// ipv4Slot returns a set slot holding the IPv4 address a unboxed, if it
+// can be rebuilt exactly (not an IPv4-mapped IPv6 address).
+func ipv4Slot(a netip.Addr) (slot, bool) {
+	if !a.Is4() {
+		return slot{}, false
+	}
+	b := a.As4()
+	s := slot{n: uint64(b[0])<<24 | uint64(b[1])<<16 | uint64(b[2])<<8 | uint64(b[3]), kind: inIPv4, set: true}
+	return s, s.ipv4() == a
+}
+
+// ipv4 returns the address of a slot of kind inIPv4.
+func (s *slot) ipv4() netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(s.n >> 24), byte(s.n >> 16), byte(s.n >> 8), byte(s.n)})
 }
 
 // isNil reports a None value.
@@ -62,7 +168,7 @@ func (s *slot) isNil() bool { return s.kind == inAny && s.v == nil }
 func setSlot(v any) slot {
 	switch x := v.(type) {
 	case string:
-		return slot{s: x, kind: inString, set: true}
+		return stringSlot(x)
 	case int64:
 		return slot{n: uint64(x), kind: inInt, set: true}
 	case float64:
@@ -76,46 +182,69 @@ func setSlot(v any) slot {
 // registered.
 func (c *Class) New() *Object {
 	o := allocObject(len(c.Fields))
-	o.class, o.version, o.vt = c, c.Version, c.vt
+	o.class, o.version, o.ver = c, c.Version, &c.ver
 	if c.List {
 		o.slots[c.isObjects] = slot{v: []*Object{}, set: true}
 	}
 	return o
 }
 
-// allocObject allocates an object and its n slots together.
+// allocObject allocates an object and its n slots together, in a block
+// sized for n up to 16 fields (a 14-field object does not pay for 16
+// slots), then for 24 or 32.
 func allocObject(n int) *Object {
-	switch {
-	case n <= 4:
-		x := new(struct {
-			o Object
-			s [4]slot
-		})
-		x.o.slots = x.s[:n]
-		return &x.o
-	case n <= 8:
-		x := new(struct {
-			o Object
-			s [8]slot
-		})
-		x.o.slots = x.s[:n]
-		return &x.o
-	case n <= 16:
-		x := new(struct {
-			o Object
-			s [16]slot
-		})
-		x.o.slots = x.s[:n]
-		return &x.o
-	case n <= 32:
-		x := new(struct {
-			o Object
-			s [32]slot
-		})
-		x.o.slots = x.s[:n]
-		return &x.o
+	switch n {
+	case 0, 1:
+		return allocWith(n, func(a *[1]slot) []slot { return a[:] })
+	case 2:
+		return allocWith(n, func(a *[2]slot) []slot { return a[:] })
+	case 3:
+		return allocWith(n, func(a *[3]slot) []slot { return a[:] })
+	case 4:
+		return allocWith(n, func(a *[4]slot) []slot { return a[:] })
+	case 5:
+		return allocWith(n, func(a *[5]slot) []slot { return a[:] })
+	case 6:
+		return allocWith(n, func(a *[6]slot) []slot { return a[:] })
+	case 7:
+		return allocWith(n, func(a *[7]slot) []slot { return a[:] })
+	case 8:
+		return allocWith(n, func(a *[8]slot) []slot { return a[:] })
+	case 9:
+		return allocWith(n, func(a *[9]slot) []slot { return a[:] })
+	case 10:
+		return allocWith(n, func(a *[10]slot) []slot { return a[:] })
+	case 11:
+		return allocWith(n, func(a *[11]slot) []slot { return a[:] })
+	case 12:
+		return allocWith(n, func(a *[12]slot) []slot { return a[:] })
+	case 13:
+		return allocWith(n, func(a *[13]slot) []slot { return a[:] })
+	case 14:
+		return allocWith(n, func(a *[14]slot) []slot { return a[:] })
+	case 15:
+		return allocWith(n, func(a *[15]slot) []slot { return a[:] })
+	case 16:
+		return allocWith(n, func(a *[16]slot) []slot { return a[:] })
+	}
+	if n <= 24 {
+		return allocWith(n, func(a *[24]slot) []slot { return a[:] })
+	}
+	if n <= 32 {
+		return allocWith(n, func(a *[32]slot) []slot { return a[:] })
 	}
 	return &Object{slots: make([]slot, n)}
+}
+
+// allocWith allocates an Object followed by the array A of slots, and
+// gives it the first n.
+func allocWith[A any](n int, slots func(*A) []slot) *Object {
+	x := new(struct {
+		o Object
+		a A
+	})
+	x.o.slots = slots(&x.a)[:n]
+	return &x.o
 }
 
 // NewWith returns a new object with the given fields set (and marked
@@ -203,16 +332,41 @@ func Get[T any](o *Object, name string) (T, error) {
 	if !s.set {
 		return zero, &FieldError{Object: o.class.Name, Field: name, Err: ErrNotSet}
 	}
-	// Strings and numbers without boxing them.
+	// Strings, numbers, times and IPv4 addresses without boxing them.
 	switch p := any(&zero).(type) {
 	case *string:
 		if s.kind == inString {
-			*p = s.s
+			*p = s.str()
 			return zero, nil
 		}
 	case *int64:
 		if s.kind == inInt {
 			*p = int64(s.n)
+			return zero, nil
+		}
+	case *float64:
+		if s.kind == inFloat {
+			*p = math.Float64frombits(s.n)
+			return zero, nil
+		}
+	case *time.Time:
+		if s.kind == inTime {
+			*p = s.time()
+			return zero, nil
+		}
+	case *netip.Addr:
+		if s.kind == inIPv4 {
+			*p = s.ipv4()
+			return zero, nil
+		}
+	case *[]string:
+		if s.kind == inStrings {
+			*p = s.strings()
+			return zero, nil
+		}
+	case *[]int64:
+		if s.kind == inInts {
+			*p = s.ints()
 			return zero, nil
 		}
 	}
@@ -455,7 +609,16 @@ func (o *Object) Clone() *Object {
 func (o *Object) clone(depth int) *Object {
 	n := o.class.New()
 	for i, s := range o.slots {
-		s.v = cloneValue(s.v, depth)
+		switch s.kind {
+		case inStrings:
+			s = stringsSlot(slices.Clone(s.strings()))
+			s.changed = o.slots[i].changed
+		case inInts:
+			s = intsSlot(slices.Clone(s.ints()))
+			s.changed = o.slots[i].changed
+		default:
+			s.v = cloneValue(s.v, depth)
+		}
 		n.slots[i] = s
 	}
 	return n

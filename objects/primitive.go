@@ -66,9 +66,8 @@ func (r *Registry) load(p *pval, depth int) (*Object, error) {
 		return nil, err
 	}
 	o := cls.New()
-	o.version = ver.s
-	if o.version != cls.Version {
-		o.vt, o.verr = versionTuple(o.version)
+	if ver.s != cls.Version {
+		o.setVersion(ver.s)
 	}
 	data := p.get(r.keyData)
 	if data == nil {
@@ -217,10 +216,10 @@ func (o *Object) backport(target string) (*Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.verr != nil {
-		return nil, o.verr
+	if o.ver.err != nil {
+		return nil, o.ver.err
 	}
-	if compareTuples(tt, o.vt) > 0 {
+	if compareTuples(tt, o.ver.vt) > 0 {
 		return nil, &InvalidTargetVersionError{Name: o.class.Name, Version: target, Current: o.version}
 	}
 	// oslo writes every nested object at its own version before the
@@ -257,8 +256,8 @@ func checkNestedValue(v any, depth int) error {
 		if x.class.reg == nil {
 			return errUnregistered(x)
 		}
-		if x.verr != nil {
-			return x.verr
+		if x.ver.err != nil {
+			return x.ver.err
 		}
 		return x.checkNested(depth + 1)
 	case []*Object:

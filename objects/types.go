@@ -623,8 +623,13 @@ func (dateTimeType) toPrimitive(v any) (any, error) {
 
 func (dateTimeType) appendJSON(b []byte, v any) ([]byte, error) {
 	t, _ := v.(time.Time)
+	return appendDateTimeJSON(b, t), nil
+}
+
+// appendDateTimeJSON writes a DateTime field's value.
+func appendDateTimeJSON(b []byte, t time.Time) []byte {
 	var tmp [40]byte
-	return appendJSONString(b, string(appendISOTime(tmp[:0], t))), nil
+	return appendJSONString(b, string(appendISOTime(tmp[:0], t)))
 }
 
 // ---- IP addresses ----
@@ -661,10 +666,15 @@ func (t ipType) check(c *fieldCtx, v any, a netip.Addr, err error) (any, error) 
 	if err != nil {
 		return nil, c.wrap(v, err)
 	}
-	if (t.version == 4 && !a.Is4()) || (t.version == 6 && !a.Is6()) {
+	if !t.accepts(a) {
 		return nil, c.errorf(v, "not an IPv%d address", t.version)
 	}
 	return a, nil
+}
+
+// accepts reports whether the type takes a, as far as its version goes.
+func (t ipType) accepts(a netip.Addr) bool {
+	return !((t.version == 4 && !a.Is4()) || (t.version == 6 && !a.Is6()))
 }
 
 func (t ipType) coerce(c *fieldCtx, v any) (any, error) {
@@ -727,9 +737,14 @@ func (ipType) toPrimitive(v any) (any, error) {
 
 func (ipType) appendJSON(b []byte, v any) ([]byte, error) {
 	a, _ := v.(netip.Addr)
+	return appendIPJSON(b, a), nil
+}
+
+// appendIPJSON writes an IP address field's value.
+func appendIPJSON(b []byte, a netip.Addr) []byte {
 	b = append(b, '"')
 	b = appendIP(b, a)
-	return append(b, '"'), nil
+	return append(b, '"')
 }
 
 // ---- IP networks ----

@@ -1,0 +1,151 @@
+package objects_test
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/goslo/goslo/objects"
+	"github.com/goslo/goslo/objects/objectstest"
+)
+
+// TestFromJSONReusedBuffer checks that a loaded object owns its values:
+// FromJSON reads the caller's bytes in place, and the caller may overwrite
+// them as soon as it returns (as a message reader reusing its buffer does).
+func TestFromJSONReusedBuffer(t *testing.T) {
+	inputs := map[string]string{
+		"escapes":     `{"versioned_object.name": "Flavor", "versioned_object.namespace": "goslo", "versioned_object.version": "1.1", "versioned_object.data": {"id": 1, "name": "m1\u00e9\"x", "extra_specs": {"k\n": "v\t", "plain": "value"}, "description": null}}`,
+		"old version": `{"versioned_object.name": "Flavor", "versioned_object.namespace": "goslo", "versioned_object.version": "1.0", "versioned_object.data": {"id": 1, "name": "m1.tiny", "extra_specs": {"hw:cpu_policy": "dedicated"}}, "versioned_object.changes": ["name"]}`,
+		"zone":        `{"versioned_object.name": "Server", "versioned_object.namespace": "goslo", "versioned_object.version": "1.3", "versioned_object.data": {"id": 7, "status": "ERROR", "created_at": "2024-03-01T10:20:30+07:13", "launched_at": "2024-03-01T10:20:30.5-02:41", "tags": ["a", "bb"], "metadata": {"k": "v", "n": null}}}`,
+	}
+	cases, _ := filepath.Glob(filepath.Join(oracleDir, "cases", "*.json"))
+	for _, c := range cases {
+		b, err := os.ReadFile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs[filepath.Base(c)] = string(b)
+	}
+	g := &gen{r: rand.New(rand.NewPCG(7, 7))}
+	for i := range 100 {
+		inputs["generated "+string(rune('a'+i/26))+string(rune('a'+i%26))] = g.primitive()
+	}
+	reg := objectstest.NewRegistry()
+	loaded := 0
+	for name, in := range inputs {
+		t.Run(name, func(t *testing.T) {
+			buf := []byte(in)
+			obj, err := reg.FromJSON(buf)
+			if err != nil {
+				return // errors are tested elsewhere; only loaded objects keep values
+			}
+			loaded++
+			before, err := obj.ToJSON("")
+			if err != nil {
+				return
+			}
+			for i := range buf {
+				buf[i] = 'X'
+			}
+			after, err := obj.ToJSON("")
+			if err != nil {
+				t.Fatalf("after overwriting the input: %v", err)
+			}
+			if !bytes.Equal(before, after) {
+				t.Errorf("the object changed when its input was overwritten:\n before: %s\n after:  %s", before, after)
+			}
+		})
+	}
+	if loaded < len(inputs)/2 {
+		t.Errorf("only %d of %d inputs loaded: the test checks too little", loaded, len(inputs))
+	}
+}
+
+// TestFastPathSameObject loads each input on FromJSON's fast path and on
+// the reference path and compares the objects through the public API:
+// the fast path keeps some values in another form (strings, numbers,
+// times and IPv4 addresses unboxed), which must not show.
+func TestFastPathSameObject(t *testing.T) {
+	var inputs []string
+	cases, _ := filepath.Glob(filepath.Join(oracleDir, "cases", "*.json"))
+	for _, c := range cases {
+		b, err := os.ReadFile(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, string(b))
+	}
+	g := &gen{r: rand.New(rand.NewPCG(11, 11))}
+	for range 300 {
+		inputs = append(inputs, g.primitive())
+	}
+	reg := objectstest.NewRegistry()
+	fast := 0
+	for i, in := range inputs {
+		obj, ok := reg.LoadFast([]byte(in))
+		if !ok {
+			continue
+		}
+		fast++
+		ref, err := reg.LoadReference([]byte(in))
+		if err != nil {
+			t.Fatalf("input %d: the fast path loaded what the reference path refuses (%v):\n%s", i, err, in)
+		}
+		if !obj.Equal(ref) || !ref.Equal(obj) {
+			t.Errorf("input %d: objects not Equal:\n fast: %s\n ref:  %s", i, obj, ref)
+		}
+		if obj.String() != ref.String() {
+			t.Errorf("input %d: String differs:\n fast: %s\n ref:  %s", i, obj, ref)
+		}
+		for _, f := range obj.Class().Fields {
+			a, aErr := obj.Get(f.Name)
+			b, bErr := ref.Get(f.Name)
+			if (aErr == nil) != (bErr == nil) || !sameValue(a, b) {
+				t.Errorf("input %d: Get(%q) = %#v, %v on the fast path, %#v, %v on the reference path", i, f.Name, a, aErr, b, bErr)
+			}
+		}
+		for _, target := range []string{"", "1.0"} {
+			ja, aErr := obj.ToJSON(target)
+			jb, bErr := ref.ToJSON(target)
+			if (aErr == nil) != (bErr == nil) || !bytes.Equal(ja, jb) {
+				t.Errorf("input %d: ToJSON(%q) differs:\n fast: %s (%v)\n ref:  %s (%v)", i, target, ja, aErr, jb, bErr)
+			}
+			pa, aErr := obj.ToPrimitive(target)
+			pb, bErr := ref.ToPrimitive(target)
+			if (aErr == nil) != (bErr == nil) || !reflect.DeepEqual(pa, pb) {
+				t.Errorf("input %d: ToPrimitive(%q) differs:\n fast: %v (%v)\n ref:  %v (%v)", i, target, pa, aErr, pb, bErr)
+			}
+		}
+		if c, r := obj.Clone(), ref.Clone(); !c.Equal(r) || c.String() != r.String() {
+			t.Errorf("input %d: clones differ:\n fast: %s\n ref:  %s", i, c, r)
+		}
+	}
+	if fast < 50 {
+		t.Errorf("only %d of %d inputs took the fast path: the test checks too little", fast, len(inputs))
+	}
+}
+
+// sameValue compares field values, objects with Equal (their insides
+// may be held differently).
+func sameValue(a, b any) bool {
+	switch x := a.(type) {
+	case *objects.Object:
+		y, ok := b.(*objects.Object)
+		return ok && (x == nil) == (y == nil) && (x == nil || x.Equal(y))
+	case []*objects.Object:
+		y, ok := b.([]*objects.Object)
+		if !ok || len(x) != len(y) {
+			return false
+		}
+		for i := range x {
+			if !sameValue(x[i], y[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
