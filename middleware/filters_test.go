@@ -476,6 +476,9 @@ func TestHostURL(t *testing.T) {
 			if got := ApplicationURL(r); got != tc.wantApp {
 				t.Errorf("ApplicationURL = %q, want %q", got, tc.wantApp)
 			}
+			if got := string(AppendApplicationURL([]byte("x"), r)); got != "x"+tc.wantApp {
+				t.Errorf("AppendApplicationURL(\"x\") = %q, want %q", got, "x"+tc.wantApp)
+			}
 		})
 	}
 }

@@ -17,8 +17,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 
 	"github.com/goslo/goslo/objects"
@@ -64,8 +62,7 @@ type API struct {
 	log   *slog.Logger
 	mux   *http.ServeMux
 
-	versionDocs     sync.Map // application URL -> the versions document
-	versionDocCount atomic.Int32
+	versionDocs versionDocs
 }
 
 // New returns the API over store; log nil means slog.Default().

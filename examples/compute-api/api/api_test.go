@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -46,6 +47,27 @@ func TestVersions(t *testing.T) {
 				t.Errorf("OpenStack-API-Version %q on a version document", v)
 			}
 		})
+	}
+}
+
+// The versions document at / is kept per application URL, up to a bound
+// (Host headers come from clients): each URL gets its own links, the
+// first time and from the cache, before and after the bound is reached.
+func TestVersionsPerHost(t *testing.T) {
+	h, _ := newAPI(t)
+	for round := range 2 {
+		for i := range 80 {
+			host := fmt.Sprintf("h%d.example.com:%d", i, 8000+i)
+			w := do(h, "GET", "/", "", func(r *http.Request) { r.Host = host })
+			expect(t, w, http.StatusOK)
+			want := "http://" + host + "/v2.1/"
+			if got := get(t, doc(t, w), "versions", 0, "links", 0, "href"); got != want {
+				t.Fatalf("round %d, host %s: self link %v, want %s", round, host, got, want)
+			}
+			if cl := w.Header().Get("Content-Length"); cl != strconv.Itoa(w.Body.Len()) {
+				t.Fatalf("round %d, host %s: Content-Length %s for %d bytes", round, host, cl, w.Body.Len())
+			}
+		}
 	}
 }
 

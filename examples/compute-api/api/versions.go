@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/goslo/goslo/middleware"
 )
@@ -104,31 +106,79 @@ func versionDoc(r *http.Request) map[string]any {
 }
 
 // versions is the document at /: the API versions and where they live.
-// It only varies with the application URL, so its bytes are kept per URL
-// (a few: the addresses the service is reached by).
+// It only varies with the application URL, so its bytes and headers are
+// kept per URL (a few: the addresses the service is reached by), and
+// found without making a string of the URL.
 func (a *API) versions(w http.ResponseWriter, r *http.Request) {
-	base := middleware.ApplicationURL(r)
-	body, ok := a.versionDocs.Load(base)
-	if !ok {
+	var buf [128]byte
+	base := middleware.AppendApplicationURL(buf[:0], r)
+	d := a.versionDocs.lookup(base)
+	if d == nil {
 		b, err := json.Marshal(map[string]any{"versions": []any{versionDoc(r)}})
 		if err != nil {
 			fault(w, http.StatusInternalServerError, "Unexpected API Error.")
 			return
 		}
-		if a.versionDocCount.Add(1) <= maxCachedVersionDocs {
-			a.versionDocs.Store(base, b)
-		}
-		body = b
+		d = &versionsDoc{body: b, contentLength: []string{strconv.Itoa(len(b))}}
+		a.versionDocs.store(string(base), d)
 	}
+	// The header values are shared by the responses: nothing changes a
+	// value in place (Set and Add replace or grow the slice, whose cap
+	// is its length).
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(len(body.([]byte))))
+	h["Content-Type"] = jsonContentType
+	h["Content-Length"] = d.contentLength
 	w.WriteHeader(http.StatusOK)
-	w.Write(body.([]byte))
+	w.Write(d.body)
 }
+
+var jsonContentType = []string{"application/json"}
 
 // maxCachedVersionDocs bounds the cache: Host headers come from clients.
 const maxCachedVersionDocs = 64
+
+// versionsDoc is the versions document of one application URL, ready to
+// send.
+type versionsDoc struct {
+	body          []byte
+	contentLength []string
+}
+
+// versionDocs is the cache of versions documents by application URL: a
+// map that is replaced, never changed, so that a lookup takes no lock.
+type versionDocs struct {
+	mu sync.Mutex
+	m  atomic.Pointer[map[string]*versionsDoc]
+}
+
+func (c *versionDocs) lookup(url []byte) *versionsDoc {
+	if m := c.m.Load(); m != nil {
+		return (*m)[string(url)]
+	}
+	return nil
+}
+
+// store adds d unless the cache is full.
+func (c *versionDocs) store(url string, d *versionsDoc) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.m.Load()
+	n := 0
+	if old != nil {
+		n = len(*old)
+	}
+	if n >= maxCachedVersionDocs {
+		return
+	}
+	m := make(map[string]*versionsDoc, n+1)
+	if old != nil {
+		for k, v := range *old {
+			m[k] = v
+		}
+	}
+	m[url] = d
+	c.m.Store(&m)
+}
 
 func (a *API) version(w http.ResponseWriter, r *http.Request) {
 	doc := versionDoc(r)
