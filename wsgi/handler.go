@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -244,9 +246,29 @@ func (g *generation) accessLog(r *http.Request, rec *recorder, start time.Time) 
 	}
 	bp := lineBufPool.Get().(*[]byte)
 	b := g.st.logFormat.appendLine((*bp)[:0], &ar)
-	g.log.LogAttrs(ctx, slog.LevelInfo, string(b))
+	// What g.log.LogAttrs does, without its runtime.Callers and
+	// time.Now per line: the source of the line is always here, and
+	// the time is end.
+	pc := accessLogPC.Load()
+	if pc == 0 {
+		pc = callerPC()
+		accessLogPC.Store(pc)
+	}
+	g.log.Handler().Handle(ctx, slog.NewRecord(end, slog.LevelInfo, string(b), pc))
 	*bp = b
 	lineBufPool.Put(bp)
+}
+
+// accessLogPC is the program counter of the access log's lines (their
+// source for %(pathname)s, %(lineno)d, %(funcName)s), found once.
+var accessLogPC atomic.Uintptr
+
+// callerPC returns the program counter of its caller's call, as
+// slog.Logger records it.
+func callerPC() uintptr {
+	var pcs [1]uintptr
+	runtime.Callers(2, pcs[:])
+	return pcs[0]
 }
 
 var lineBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
