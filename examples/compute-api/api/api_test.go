@@ -393,6 +393,43 @@ func TestServerErrors(t *testing.T) {
 	}
 }
 
+// Every request is routed: a route's handler, or an OpenStack-shaped
+// 404, or 405 with the methods net/http lists in Allow.
+func TestRouting(t *testing.T) {
+	h, _ := newAPI(t)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{"GET", "/", 200, ""},
+		{"HEAD", "/", 200, ""},
+		{"GET", "/v2.1", 200, ""},
+		{"GET", "/v2.1/", 200, ""},
+		{"GET", "/v2.1/flavors", 200, ""},
+		{"GET", "/nope", 404, ""},
+		{"GET", "/v2.10", 404, ""},
+		{"GET", "/v2.1/flavors/", 404, ""},
+		{"GET", "/v2.1/servers/a/b", 404, ""},
+		{"DELETE", "/", 405, "GET, HEAD"},
+		{"POST", "/v2.1", 405, "GET, HEAD"},
+		{"PATCH", "/v2.1/servers", 405, "GET, HEAD, POST"},
+		{"POST", "/v2.1/servers/detail", 405, "DELETE, GET, HEAD, PUT"},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			w := do(h, tc.method, tc.path, "", as("p1"))
+			if tc.status != 200 {
+				checkFault(t, w, tc.status)
+			} else {
+				expect(t, w, tc.status)
+			}
+			if got := w.Header().Get("Allow"); got != tc.allow {
+				t.Errorf("Allow %q, want %q", got, tc.allow)
+			}
+		})
+	}
+}
+
 func TestMethodNotAllowedHeaders(t *testing.T) {
 	h, _ := newAPI(t)
 	w := do(h, "PATCH", "/v2.1/servers", "{}")
