@@ -66,7 +66,8 @@ type API struct {
 	// routed once.
 	mux, routes *http.ServeMux
 
-	versionDocs versionDocs
+	versionDocs    versionDocs
+	versionHeaders map[Version]versionHeaders
 }
 
 // New returns the API over store; log nil means slog.Default().
@@ -74,7 +75,8 @@ func New(store Store, log *slog.Logger) *API {
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &API{store: store, log: log.With("logger", "compute.api"), mux: http.NewServeMux(), routes: http.NewServeMux()}
+	a := &API{store: store, log: log.With("logger", "compute.api"), mux: http.NewServeMux(), routes: http.NewServeMux(),
+		versionHeaders: newVersionHeaders()}
 	route := func(pattern string, h http.Handler) {
 		a.mux.Handle(pattern, h)
 		a.routes.Handle(pattern, h)
