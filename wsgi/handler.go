@@ -174,6 +174,45 @@ func (rw *recorder) WriteString(s string) (int, error) {
 	return n, err
 }
 
+// readFromChunk is how much of a body ReadFrom copies before moving the
+// write deadline on, when there is a client_socket_timeout: what
+// io.Copy writes at a time through Write.
+const readFromChunk = 32 << 10
+
+// ReadFrom keeps net/http's ReadFrom (sendfile or splice for a body of
+// known length, else its pooled buffer): without it io.Copy to the
+// response would copy through a new 32 KiB buffer per call. With a
+// client_socket_timeout the body is copied readFromChunk bytes at a
+// time, the write deadline moved on between them as Write moves it.
+func (rw *recorder) ReadFrom(src io.Reader) (int64, error) {
+	if !rw.wroteHeader {
+		rw.begin(http.StatusOK)
+	}
+	rf, ok := rw.w.(io.ReaderFrom)
+	if !ok {
+		return io.Copy(struct{ io.Writer }{rw}, src)
+	}
+	if rw.dl == nil {
+		n, err := rf.ReadFrom(src)
+		rw.n += n
+		return n, err
+	}
+	var total int64
+	lr := &io.LimitedReader{R: src}
+	for {
+		rw.bump()
+		lr.N = readFromChunk
+		n, err := rf.ReadFrom(lr)
+		total += n
+		rw.n += n
+		if err != nil || n < readFromChunk {
+			// A short copy is the end of src (ReadFrom stops at EOF
+			// without an error).
+			return total, err
+		}
+	}
+}
+
 // Flush implements http.Flusher.
 func (rw *recorder) Flush() { rw.FlushError() }
 
