@@ -20,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
 
 	"github.com/goslo/goslo/config"
 	"github.com/goslo/goslo/log"
@@ -475,6 +476,9 @@ func TestHostURL(t *testing.T) {
 			if got := ApplicationURL(r); got != tc.wantApp {
 				t.Errorf("ApplicationURL = %q, want %q", got, tc.wantApp)
 			}
+			if got := string(AppendApplicationURL([]byte("x"), r)); got != "x"+tc.wantApp {
+				t.Errorf("AppendApplicationURL(\"x\") = %q, want %q", got, "x"+tc.wantApp)
+			}
 		})
 	}
 }
@@ -768,7 +772,11 @@ func (h handlerFunc) WithGroup(string) slog.Handler      { return h }
 func TestNewRequestID(t *testing.T) {
 	seen := map[string]bool{}
 	for i := 0; i < 100; i++ {
-		id := newRequestID()
+		var u [16]byte
+		id := newRequestID(&u)
+		if parsed, err := uuid.Parse(id[4:]); err != nil || parsed.Version() != 4 || parsed.Variant() != uuid.RFC4122 {
+			t.Fatalf("%q: not a version 4 UUID (%v)", id, err)
+		}
 		if !isRequestID(id) || !uuidRE.MatchString(id[4:]) || seen[id] {
 			t.Fatalf("%q", id)
 		}

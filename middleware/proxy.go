@@ -129,6 +129,11 @@ func scheme(r *http.Request) string {
 // without a default port ("https://api.example.com"), honouring what
 // HTTPProxyToWSGI set.
 func HostURL(r *http.Request) string {
+	var buf [128]byte
+	return string(appendHostURL(buf[:0], r))
+}
+
+func appendHostURL(b []byte, r *http.Request) []byte {
 	sch := scheme(r)
 	host, port := r.Host, ""
 	if host != "" {
@@ -142,10 +147,11 @@ func HostURL(r *http.Request) string {
 	case sch == "https" && port == "443", sch == "http" && port == "80":
 		port = ""
 	}
+	b = append(append(append(b, sch...), "://"...), host...)
 	if port != "" {
-		return sch + "://" + host + ":" + port
+		b = append(append(b, ':'), port...)
 	}
-	return sch + "://" + host
+	return b
 }
 
 // ApplicationURL is WebOb's req.application_url: HostURL and the script
@@ -153,7 +159,15 @@ func HostURL(r *http.Request) string {
 // X-Forwarded-Prefix): the base of the links a handler returns, such as
 // "https://api.example.com/compute" + "/v2.1/".
 func ApplicationURL(r *http.Request) string {
-	return HostURL(r) + pathQuote(paste.ScriptName(r.Context()))
+	var buf [128]byte
+	return string(AppendApplicationURL(buf[:0], r))
+}
+
+// AppendApplicationURL appends ApplicationURL(r) to b, for a handler
+// that looks the URL up (in a cache of the documents that hold it)
+// without making a string of it.
+func AppendApplicationURL(b []byte, r *http.Request) []byte {
+	return appendPathQuote(appendHostURL(b, r), paste.ScriptName(r.Context()))
 }
 
 // serverNamePort is WSGI's SERVER_NAME and SERVER_PORT: the address the
@@ -173,28 +187,38 @@ func serverNamePort(r *http.Request) (string, string) {
 // pathQuote is urllib.parse.quote(s, safe=webob's PATH_SAFE) on the
 // UTF-8 bytes of s.
 func pathQuote(s string) string {
-	const safe = "/~!$&'()*+,;=:@_.-"
-	n := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isAlnum(c) && strings.IndexByte(safe, c) < 0 {
-			n++
-		}
-	}
-	if n == 0 {
+	if !needsPathQuote(s) {
 		return s
 	}
+	return string(appendPathQuote(make([]byte, 0, len(s)+16), s))
+}
+
+const pathSafe = "/~!$&'()*+,;=:@_.-"
+
+func needsPathQuote(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !isAlnum(c) && strings.IndexByte(pathSafe, c) < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// appendPathQuote appends pathQuote(s) to b.
+func appendPathQuote(b []byte, s string) []byte {
+	if !needsPathQuote(s) {
+		return append(b, s...)
+	}
 	const hex = "0123456789ABCDEF"
-	b := make([]byte, 0, len(s)+2*n)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if isAlnum(c) || strings.IndexByte(safe, c) >= 0 {
+		if isAlnum(c) || strings.IndexByte(pathSafe, c) >= 0 {
 			b = append(b, c)
 		} else {
 			b = append(b, '%', hex[c>>4], hex[c&15])
 		}
 	}
-	return string(b)
+	return b
 }
 
 func isAlnum(c byte) bool {

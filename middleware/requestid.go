@@ -1,10 +1,9 @@
 package middleware
 
 import (
+	"crypto/rand"
 	"io"
 	"net/http"
-
-	"github.com/google/uuid"
 
 	"github.com/goslo/goslo/reqctx"
 )
@@ -41,39 +40,57 @@ func RequestIDWithCompatHeaders(headers ...string) func(http.Handler) http.Handl
 }
 
 // requestIDState is what request_id allocates per request, in one
-// piece: the request context and the response writer.
+// piece: the request context, the context.Context that carries it, the
+// request the next handler gets and the response writer.
 type requestIDState struct {
-	w  requestIDWriter
-	rc reqctx.RequestContext
+	w    requestIDWriter
+	rc   reqctx.RequestContext
+	ctx  reqctx.Holder
+	req  http.Request
+	uuid [16]byte
 }
 
 func requestID(next http.Handler, compat []string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &requestIDState{}
-		ctx := r.Context()
-		if outer := reqctx.From(ctx); outer != nil {
-			st.rc = *outer
-		} else {
-			st.rc.IsAdminProject = true // reqctx.New's defaults
-		}
-		st.rc.RequestID = newRequestID()
-		if _, ok := r.Header[HeaderRequestID]; ok {
-			if g, _ := wsgiHeader(r.Header, HeaderRequestID); isRequestID(g) {
-				st.rc.GlobalRequestID = g
-			}
-		}
-		st.w = requestIDWriter{trackingWriter: trackingWriter{ResponseWriter: w}, compat: compat}
-		st.w.id[0] = st.rc.RequestID
-		next.ServeHTTP(&st.w, r.WithContext(reqctx.With(ctx, &st.rc)))
-		if !st.w.started {
-			st.w.addHeaders()
-		}
+		serveRequestID(next, compat, w, r)
 	})
 }
 
-// newRequestID is reqctx.NewRequestID in one allocation.
-func newRequestID() string {
-	u := uuid.New()
+// serveRequestID is request_id's work. It is a function of its own, not
+// inlined into the closures of RequestID's callers, so that it is
+// compiled once, with WithContext's copy of the request on the stack.
+//
+//go:noinline
+func serveRequestID(next http.Handler, compat []string, w http.ResponseWriter, r *http.Request) {
+	st := &requestIDState{}
+	ctx := r.Context()
+	if outer := reqctx.From(ctx); outer != nil {
+		st.rc = *outer
+	} else {
+		st.rc.IsAdminProject = true // reqctx.New's defaults
+	}
+	st.rc.RequestID = newRequestID(&st.uuid)
+	if _, ok := r.Header[HeaderRequestID]; ok {
+		if g, _ := wsgiHeader(r.Header, HeaderRequestID); isRequestID(g) {
+			st.rc.GlobalRequestID = g
+		}
+	}
+	st.w = requestIDWriter{trackingWriter: trackingWriter{ResponseWriter: w}, compat: compat}
+	st.w.id[0] = st.rc.RequestID
+	st.req = *r.WithContext(st.ctx.Init(ctx, &st.rc))
+	next.ServeHTTP(&st.w, &st.req)
+	if !st.w.started {
+		st.w.addHeaders()
+	}
+}
+
+// newRequestID is reqctx.NewRequestID (a random, version 4 UUID, from
+// crypto/rand as uuid.New) with no allocation but the string's: u is
+// where the random bytes go, in memory the caller already has.
+func newRequestID(u *[16]byte) string {
+	rand.Read(u[:])
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // variant RFC 4122
 	const hexd = "0123456789abcdef"
 	var b [40]byte
 	copy(b[:], "req-")

@@ -86,6 +86,32 @@ func With(ctx context.Context, rc *RequestContext) context.Context {
 	return context.WithValue(ctx, ctxKey{}, rc)
 }
 
+// Holder is a context.Context that carries a RequestContext, as With's
+// result does, for code that allocates it together with other state of a
+// request (the request_id middleware allocates the RequestContext, this
+// and the request in one piece): With costs an allocation of its own.
+// The zero Holder is not a context; Init it.
+type Holder struct {
+	context.Context
+	rc *RequestContext
+}
+
+// Init makes h parent with rc, as With(parent, rc) would be, and returns
+// it. h must not be in use by another request.
+func (h *Holder) Init(parent context.Context, rc *RequestContext) context.Context {
+	h.Context, h.rc = parent, rc
+	return h
+}
+
+// Value implements context.Context: rc for From, the parent's values
+// for any other key.
+func (h *Holder) Value(key any) any {
+	if key == (ctxKey{}) {
+		return h.rc
+	}
+	return h.Context.Value(key)
+}
+
 // From returns the request context ctx carries, or nil.
 func From(ctx context.Context) *RequestContext {
 	if ctx == nil {

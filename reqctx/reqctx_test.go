@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
@@ -50,6 +51,37 @@ func TestWithFrom(t *testing.T) {
 	}
 	if got := From(ctx); got != rc {
 		t.Errorf("outer context changed")
+	}
+}
+
+// A Holder is what With returns: From finds its context, every other
+// value and the cancellation are the parent's.
+func TestHolder(t *testing.T) {
+	type key struct{}
+	parent, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "v"))
+	rc := &RequestContext{RequestID: "req-1"}
+	var h Holder
+	ctx := h.Init(parent, rc)
+	if got := From(ctx); got != rc {
+		t.Errorf("From = %v, want the held context", got)
+	}
+	if got := ctx.Value(key{}); got != "v" {
+		t.Errorf("parent's value = %v", got)
+	}
+	inner := &RequestContext{RequestID: "req-2"}
+	if got := From(With(ctx, inner)); got != inner {
+		t.Errorf("From of a With over a Holder = %v, want the inner context", got)
+	}
+	child, stop := context.WithCancel(ctx)
+	defer stop()
+	cancel()
+	select {
+	case <-child.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("cancelling the parent did not reach a child of the Holder")
+	}
+	if ctx.Err() != context.Canceled {
+		t.Errorf("Err = %v", ctx.Err())
 	}
 }
 

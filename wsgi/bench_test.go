@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strconv"
@@ -17,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/goslo/goslo/config"
+	golog "github.com/goslo/goslo/log"
 	"github.com/goslo/goslo/service"
 )
 
@@ -107,13 +110,20 @@ func BenchmarkServeHTTP(b *testing.B) {
 		name  string
 		level slog.Level
 		ini   string
+		file  bool
 	}{
-		{"access-log", slog.LevelInfo, ""},
-		{"access-log-off", slog.LevelWarn, ""},
-		{"eventlet-format", slog.LevelInfo, "[DEFAULT]\nwsgi_log_format = %(client_ip)s - - [%(date_time)s] \"%(request_line)s\" %(status_code)s %(body_length)s %(wall_seconds).6f\n"},
+		{"access-log", slog.LevelInfo, "", false},
+		{"access-log-off", slog.LevelWarn, "", false},
+		{"eventlet-format", slog.LevelInfo, "[DEFAULT]\nwsgi_log_format = %(client_ip)s - - [%(date_time)s] \"%(request_line)s\" %(status_code)s %(body_length)s %(wall_seconds).6f\n", false},
+		// The service's set-up: goslo's log (oslo.log's default format),
+		// a line written to the log file per request.
+		{"access-log-file", slog.LevelInfo, "", true},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			log := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: tc.level}))
+			if tc.file {
+				log = fileLogger(b)
+			}
 			s := &Server{conf: loadConf(b, tc.ini), handler: benchHandler, network: "tcp", o: ServerOptions{Log: log}}
 			st, err := s.settings()
 			if err != nil {
@@ -320,4 +330,29 @@ func BenchmarkRestartUnderLoad(b *testing.B) {
 			b.ReportMetric(float64(total), "requests")
 		})
 	}
+}
+
+// fileLogger sets goslo's log up as a service does, writing to a file of
+// the benchmark's own, and returns the root logger.
+func fileLogger(b *testing.B) *slog.Logger {
+	b.Helper()
+	conf := config.New()
+	if err := golog.RegisterOptions(conf); err != nil {
+		b.Fatal(err)
+	}
+	if err := conf.Load([]string{}, config.LoadOptions{DefaultConfigFiles: []string{},
+		DefaultConfigDirs: []string{}, IgnoreEnv: true}); err != nil {
+		b.Fatal(err)
+	}
+	for k, v := range map[string]any{"log_file": filepath.Join(b.TempDir(), "bench.log"), "use_stderr": false} {
+		if err := conf.SetOverride(config.DefaultGroup, k, v); err != nil {
+			b.Fatal(err)
+		}
+	}
+	h, err := golog.Setup(conf, "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { h.Close() })
+	return slog.New(h)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -154,6 +155,17 @@ func (c *trackedConn) CloseWrite() error {
 		return cw.CloseWrite()
 	}
 	return nil
+}
+
+// ReadFrom gives net/http's response.ReadFrom the socket's own (sendfile,
+// splice), past the wrappers of service.Listen, which only count
+// connections and close them: without it net/http copies a file body
+// through a buffer.
+func (c *trackedConn) ReadFrom(r io.Reader) (int64, error) {
+	if rf, ok := baseConn(c.Conn).(io.ReaderFrom); ok {
+		return rf.ReadFrom(r)
+	}
+	return io.Copy(struct{ io.Writer }{c.Conn}, r)
 }
 
 // NetConn returns the connection trackedConn wraps.

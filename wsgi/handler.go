@@ -7,10 +7,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -172,6 +174,45 @@ func (rw *recorder) WriteString(s string) (int, error) {
 	return n, err
 }
 
+// readFromChunk is how much of a body ReadFrom copies before moving the
+// write deadline on, when there is a client_socket_timeout: what
+// io.Copy writes at a time through Write.
+const readFromChunk = 32 << 10
+
+// ReadFrom keeps net/http's ReadFrom (sendfile or splice for a body of
+// known length, else its pooled buffer): without it io.Copy to the
+// response would copy through a new 32 KiB buffer per call. With a
+// client_socket_timeout the body is copied readFromChunk bytes at a
+// time, the write deadline moved on between them as Write moves it.
+func (rw *recorder) ReadFrom(src io.Reader) (int64, error) {
+	if !rw.wroteHeader {
+		rw.begin(http.StatusOK)
+	}
+	rf, ok := rw.w.(io.ReaderFrom)
+	if !ok {
+		return io.Copy(struct{ io.Writer }{rw}, src)
+	}
+	if rw.dl == nil {
+		n, err := rf.ReadFrom(src)
+		rw.n += n
+		return n, err
+	}
+	var total int64
+	lr := &io.LimitedReader{R: src}
+	for {
+		rw.bump()
+		lr.N = readFromChunk
+		n, err := rf.ReadFrom(lr)
+		total += n
+		rw.n += n
+		if err != nil || n < readFromChunk {
+			// A short copy is the end of src (ReadFrom stops at EOF
+			// without an error).
+			return total, err
+		}
+	}
+}
+
 // Flush implements http.Flusher.
 func (rw *recorder) Flush() { rw.FlushError() }
 
@@ -244,9 +285,29 @@ func (g *generation) accessLog(r *http.Request, rec *recorder, start time.Time) 
 	}
 	bp := lineBufPool.Get().(*[]byte)
 	b := g.st.logFormat.appendLine((*bp)[:0], &ar)
-	g.log.LogAttrs(ctx, slog.LevelInfo, string(b))
+	// What g.log.LogAttrs does, without its runtime.Callers and
+	// time.Now per line: the source of the line is always here, and
+	// the time is end.
+	pc := accessLogPC.Load()
+	if pc == 0 {
+		pc = callerPC()
+		accessLogPC.Store(pc)
+	}
+	g.log.Handler().Handle(ctx, slog.NewRecord(end, slog.LevelInfo, string(b), pc))
 	*bp = b
 	lineBufPool.Put(bp)
+}
+
+// accessLogPC is the program counter of the access log's lines (their
+// source for %(pathname)s, %(lineno)d, %(funcName)s), found once.
+var accessLogPC atomic.Uintptr
+
+// callerPC returns the program counter of its caller's call, as
+// slog.Logger records it.
+func callerPC() uintptr {
+	var pcs [1]uintptr
+	runtime.Callers(2, pcs[:])
+	return pcs[0]
 }
 
 var lineBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}

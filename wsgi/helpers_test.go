@@ -38,6 +38,8 @@ type logRec struct {
 	level slog.Level
 	msg   string
 	attrs map[string]string
+	pc    uintptr
+	time  time.Time
 }
 
 // capture is a slog.Handler that keeps the records and signals each one.
@@ -56,7 +58,7 @@ func newCapture() *capture {
 func (c *capture) Enabled(_ context.Context, l slog.Level) bool { return l >= c.minimum }
 
 func (c *capture) Handle(_ context.Context, r slog.Record) error {
-	rec := logRec{level: r.Level, msg: r.Message, attrs: map[string]string{}}
+	rec := logRec{level: r.Level, msg: r.Message, attrs: map[string]string{}, pc: r.PC, time: r.Time}
 	for _, a := range c.preset {
 		rec.attrs[a.Key] = a.Value.String()
 	}

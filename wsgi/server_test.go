@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -46,6 +47,13 @@ func TestServeAndAccessLog(t *testing.T) {
 			rec := logs.wait(t, "access line", func(r logRec) bool { return re.MatchString(r.msg) })
 			if rec.attrs["logger"] != "goslo.wsgi" {
 				t.Errorf("logger attribute %q", rec.attrs["logger"])
+			}
+			// The source and time a log format can show.
+			if f, _ := runtime.CallersFrames([]uintptr{rec.pc}).Next(); f.Function != "github.com/goslo/goslo/wsgi.(*generation).accessLog" {
+				t.Errorf("access line's source %q (%s:%d)", f.Function, f.File, f.Line)
+			}
+			if time.Since(rec.time) > time.Hour || time.Until(rec.time) > 0 {
+				t.Errorf("access line's time %v", rec.time)
 			}
 		})
 	}

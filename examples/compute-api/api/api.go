@@ -18,8 +18,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 
 	"github.com/goslo/goslo/objects"
@@ -66,10 +64,14 @@ const MaxLimit = 1000
 type API struct {
 	store Store
 	log   *slog.Logger
-	mux   *http.ServeMux
+	// mux has the routes and, under "/", unrouted for every request no
+	// route takes; routes has the routes alone, and answers those
+	// requests 404 or 405 (with Allow) as net/http does. A request is
+	// routed once.
+	mux, routes *http.ServeMux
 
-	versionDocs     sync.Map // application URL -> the versions document
-	versionDocCount atomic.Int32
+	versionDocs    versionDocs
+	versionHeaders map[Version]versionHeaders
 }
 
 // New returns the API over store; log nil means slog.Default().
@@ -77,23 +79,28 @@ func New(store Store, log *slog.Logger) *API {
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &API{store: store, log: log.With("logger", "compute.api"), mux: http.NewServeMux()}
-	m := a.mux
-	m.HandleFunc("GET /{$}", a.versions)
-	m.HandleFunc("GET /v2.1", a.version)
-	m.HandleFunc("GET /v2.1/{$}", a.version)
-	m.Handle("GET /v2.1/flavors", a.v(a.listFlavors(false)))
-	m.Handle("GET /v2.1/flavors/detail", a.v(a.listFlavors(true)))
-	m.Handle("POST /v2.1/flavors", a.v(a.createFlavor))
-	m.Handle("GET /v2.1/flavors/{id}", a.v(a.showFlavor))
-	m.Handle("PUT /v2.1/flavors/{id}", a.v(a.updateFlavor))
-	m.Handle("DELETE /v2.1/flavors/{id}", a.v(a.deleteFlavor))
-	m.Handle("GET /v2.1/servers", a.v(a.listServers(false)))
-	m.Handle("GET /v2.1/servers/detail", a.v(a.listServers(true)))
-	m.Handle("POST /v2.1/servers", a.v(a.createServer))
-	m.Handle("GET /v2.1/servers/{id}", a.v(a.showServer))
-	m.Handle("PUT /v2.1/servers/{id}", a.v(a.updateServer))
-	m.Handle("DELETE /v2.1/servers/{id}", a.v(a.deleteServer))
+	a := &API{store: store, log: log.With("logger", "compute.api"), mux: http.NewServeMux(), routes: http.NewServeMux(),
+		versionHeaders: newVersionHeaders()}
+	route := func(pattern string, h http.Handler) {
+		a.mux.Handle(pattern, h)
+		a.routes.Handle(pattern, h)
+	}
+	route("GET /{$}", http.HandlerFunc(a.versions))
+	route("GET /v2.1", http.HandlerFunc(a.version))
+	route("GET /v2.1/{$}", http.HandlerFunc(a.version))
+	route("GET /v2.1/flavors", a.v(a.listFlavors(false)))
+	route("GET /v2.1/flavors/detail", a.v(a.listFlavors(true)))
+	route("POST /v2.1/flavors", a.v(a.createFlavor))
+	route("GET /v2.1/flavors/{id}", a.v(a.showFlavor))
+	route("PUT /v2.1/flavors/{id}", a.v(a.updateFlavor))
+	route("DELETE /v2.1/flavors/{id}", a.v(a.deleteFlavor))
+	route("GET /v2.1/servers", a.v(a.listServers(false)))
+	route("GET /v2.1/servers/detail", a.v(a.listServers(true)))
+	route("POST /v2.1/servers", a.v(a.createServer))
+	route("GET /v2.1/servers/{id}", a.v(a.showServer))
+	route("PUT /v2.1/servers/{id}", a.v(a.updateServer))
+	route("DELETE /v2.1/servers/{id}", a.v(a.deleteServer))
+	a.mux.HandleFunc("/", a.unrouted)
 	return a
 }
 
@@ -108,13 +115,14 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		fault(w, http.StatusNotFound, "The resource could not be found.")
 		return
 	}
-	if _, pattern := a.mux.Handler(r); pattern == "" {
-		// net/http answers 404, or 405 with an Allow header for a known path
-		// with the wrong method, in plain text; give them OpenStack's body.
-		a.mux.ServeHTTP(&faultWriter{ResponseWriter: w}, r)
-		return
-	}
 	a.mux.ServeHTTP(w, r)
+}
+
+// unrouted answers a request no route takes: net/http's 404, or 405
+// with an Allow header for a known path with the wrong method, with
+// OpenStack's body instead of its plain text.
+func (a *API) unrouted(w http.ResponseWriter, r *http.Request) {
+	a.routes.ServeHTTP(&faultWriter{ResponseWriter: w}, r)
 }
 
 // cleanPath is path.Clean keeping a trailing slash, as net/http's mux

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -46,6 +47,27 @@ func TestVersions(t *testing.T) {
 				t.Errorf("OpenStack-API-Version %q on a version document", v)
 			}
 		})
+	}
+}
+
+// The versions document at / is kept per application URL, up to a bound
+// (Host headers come from clients): each URL gets its own links, the
+// first time and from the cache, before and after the bound is reached.
+func TestVersionsPerHost(t *testing.T) {
+	h, _ := newAPI(t)
+	for round := range 2 {
+		for i := range 80 {
+			host := fmt.Sprintf("h%d.example.com:%d", i, 8000+i)
+			w := do(h, "GET", "/", "", func(r *http.Request) { r.Host = host })
+			expect(t, w, http.StatusOK)
+			want := "http://" + host + "/v2.1/"
+			if got := get(t, doc(t, w), "versions", 0, "links", 0, "href"); got != want {
+				t.Fatalf("round %d, host %s: self link %v, want %s", round, host, got, want)
+			}
+			if cl := w.Header().Get("Content-Length"); cl != strconv.Itoa(w.Body.Len()) {
+				t.Fatalf("round %d, host %s: Content-Length %s for %d bytes", round, host, cl, w.Body.Len())
+			}
+		}
 	}
 }
 
@@ -368,6 +390,43 @@ func TestServerErrors(t *testing.T) {
 	}
 	if got := get(t, d, "servers", 0, "name"); got != "web-1" {
 		t.Errorf("name after the bad updates: %v", got)
+	}
+}
+
+// Every request is routed: a route's handler, or an OpenStack-shaped
+// 404, or 405 with the methods net/http lists in Allow.
+func TestRouting(t *testing.T) {
+	h, _ := newAPI(t)
+	for _, tc := range []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{"GET", "/", 200, ""},
+		{"HEAD", "/", 200, ""},
+		{"GET", "/v2.1", 200, ""},
+		{"GET", "/v2.1/", 200, ""},
+		{"GET", "/v2.1/flavors", 200, ""},
+		{"GET", "/nope", 404, ""},
+		{"GET", "/v2.10", 404, ""},
+		{"GET", "/v2.1/flavors/", 404, ""},
+		{"GET", "/v2.1/servers/a/b", 404, ""},
+		{"DELETE", "/", 405, "GET, HEAD"},
+		{"POST", "/v2.1", 405, "GET, HEAD"},
+		{"PATCH", "/v2.1/servers", 405, "GET, HEAD, POST"},
+		{"POST", "/v2.1/servers/detail", 405, "DELETE, GET, HEAD, PUT"},
+	} {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			w := do(h, tc.method, tc.path, "", as("p1"))
+			if tc.status != 200 {
+				checkFault(t, w, tc.status)
+			} else {
+				expect(t, w, tc.status)
+			}
+			if got := w.Header().Get("Allow"); got != tc.allow {
+				t.Errorf("Allow %q, want %q", got, tc.allow)
+			}
+		})
 	}
 }
 

@@ -14,8 +14,10 @@ import (
 // request id the request_id filter already put in the context.
 func NoAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		user, project := r.Header.Get("X-User-Id"), r.Header.Get("X-Project-Id")
-		if tok := r.Header.Get("X-Auth-Token"); tok != "" && user == "" && project == "" {
+		// The names are canonical: the header is read without
+		// canonicalising them at each request, as Header.Get would.
+		user, project := first(r.Header, "X-User-Id"), first(r.Header, "X-Project-Id")
+		if tok := first(r.Header, "X-Auth-Token"); tok != "" && user == "" && project == "" {
 			user, project, _ = strings.Cut(tok, ":")
 		}
 		if user == "" {
@@ -34,7 +36,7 @@ func NoAuth(next http.Handler) http.Handler {
 		}
 		rc.UserID, rc.ProjectID = user, project
 		rc.Roles = nil
-		for _, role := range strings.Split(r.Header.Get("X-Roles"), ",") {
+		for role := range strings.SplitSeq(first(r.Header, "X-Roles"), ",") {
 			if role = strings.TrimSpace(role); role != "" {
 				rc.Roles = append(rc.Roles, role)
 			}
@@ -48,4 +50,12 @@ func NoAuth(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// first is h.Get(name) for a canonical name.
+func first(h http.Header, name string) string {
+	if v := h[name]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }

@@ -13,7 +13,7 @@ import (
 // (request_id, http_proxy_to_wsgi, sizelimit, catch_errors, noauth2, the
 // API, behind a urlmap with the healthcheck) loaded with the factories
 // the service registers and its shipped configuration, over the store.
-func pipeline(t *testing.T, overrides map[[2]string]any) http.Handler {
+func pipeline(t testing.TB, overrides map[[2]string]any) http.Handler {
 	t.Helper()
 	conf := config.New()
 	if err := app.RegisterOptions(conf); err != nil {
