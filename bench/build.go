@@ -49,7 +49,9 @@ log_file = %s
 use_stderr = false
 debug = false
 graceful_shutdown_timeout = 10
-%s
+periodic_fuzzy_delay = 0
+logging_debug_format_suffix = t=%%(created).6f
+default_log_levels = oslo_service.periodic_task=DEBUG%s
 [compute]
 build_delay = 1
 `, filepath.Join(run, "goslo-"+strconv.Itoa(port)), port, workers, paste, filepath.Join(run, "goslo-"+strconv.Itoa(port)+".log"), extra)
@@ -57,10 +59,14 @@ build_delay = 1
 	}
 	// goslo logs an access line per request at INFO, as pyref (eventlet)
 	// does; the second variant turns it off to show what it costs.
+	// Both log the runs of their one-second periodic task (see drift.go).
+	ticks := &tickSource{line: gosloTick, log: func(run string, port int) string {
+		return filepath.Join(run, "goslo-"+strconv.Itoa(port)+".log")
+	}}
 	goslo := binaryTarget("goslo", filepath.Join(dir, "compute-api"), paths, conf(""))
-	goslo.setup = createServers
-	quiet := binaryTarget("goslo-noaccesslog", filepath.Join(dir, "compute-api"), paths, conf("default_log_levels = goslo.wsgi=WARN"))
-	quiet.setup = createServers
+	goslo.setup, goslo.ticks = createServers, ticks
+	quiet := binaryTarget("goslo-noaccesslog", filepath.Join(dir, "compute-api"), paths, conf(",goslo.wsgi=WARN"))
+	quiet.setup, quiet.ticks = createServers, ticks
 	bare := target{
 		name:  "bare net/http",
 		paths: paths,

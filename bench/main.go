@@ -11,8 +11,10 @@
 // on a list of ten items, and reports requests/s, p50/p99, server CPU time
 // per request (the load generator shares the cores, so this is the
 // figure to compare with the bare ceiling) and the peak memory under
-// load. Memory is RSS, USS (private pages) and PSS (see mem). Every
-// server listens on 127.0.0.1 only and is stopped at the end.
+// load. Memory is RSS, USS (private pages) and PSS (see mem). A second
+// table gives the drift of a one-second periodic task in every worker,
+// idle and under the load (see drift.go). Every server listens on
+// 127.0.0.1 only and is stopped at the end.
 package main
 
 import (
@@ -33,6 +35,7 @@ import (
 type options struct {
 	pyref       string
 	duration    time.Duration
+	idle        time.Duration
 	connections int
 	threads     int
 	workers     []int
@@ -43,7 +46,8 @@ func main() {
 	var o options
 	var workers string
 	flag.StringVar(&o.pyref, "pyref", "", "path of reference/pyref (the Python anchor); empty: skip it")
-	flag.DurationVar(&o.duration, "duration", 10*time.Second, "wrk duration per measurement")
+	flag.DurationVar(&o.duration, "duration", 5*time.Second, "wrk duration per measurement")
+	flag.DurationVar(&o.idle, "idle", 5*time.Second, "how long each target idles before the load (idle memory and periodic drift)")
 	flag.IntVar(&o.connections, "c", 50, "wrk connections")
 	flag.IntVar(&o.threads, "t", 2, "wrk threads")
 	flag.StringVar(&workers, "workers", "1,2", "worker counts to measure")
@@ -77,7 +81,10 @@ type row struct {
 	root, list wrkResult
 	cpuRoot    float64 // server CPU µs per request
 	cpuList    float64
-	err        error
+	// driftIdle and driftLoad: the periodic task's interval deviation
+	// before and during the load.
+	driftIdle, driftLoad drift
+	err                  error
 }
 
 func run(ctx context.Context, o options) error {
@@ -131,9 +138,11 @@ func measure(ctx context.Context, o options, t target, workers int, dir string) 
 			return r
 		}
 	}
-	// Let every worker come up and settle before measuring idle memory.
+	// Let every worker come up and settle before measuring idle memory;
+	// the periodic task's runs meanwhile give its idle drift.
+	idleFrom := time.Now()
 	waitTree(cmd.Process.Pid, workers, 30*time.Second)
-	time.Sleep(2 * time.Second)
+	time.Sleep(o.idle)
 	for _, pid := range tree(cmd.Process.Pid) {
 		m := memOf(pid)
 		r.memIdle = append(r.memIdle, m)
@@ -169,8 +178,13 @@ func measure(ctx context.Context, o options, t target, workers int, dir string) 
 			*cpu = float64(cpuTicks(pids)-c0) / ticksPerSecond * 1e6 / float64(got.Requests)
 		}
 	}
+	loadFrom := time.Now()
 	load(t.paths["root"], &r.root, &r.cpuRoot)
 	load(t.paths["list10"], &r.list, &r.cpuList)
+	loadTo := time.Now()
+	if r.driftIdle, r.driftLoad, err = measureDrift(t.ticks, dir, port, idleFrom, loadFrom, loadTo); err != nil {
+		r.err = err
+	}
 	close(stopSampling)
 	<-sampled
 	peak.sample(tree(cmd.Process.Pid))
@@ -210,6 +224,16 @@ func report(w io.Writer, o options, rows []row) {
 			r.root.ReqPerSec, r.root.P50, r.root.P99, r.cpuRoot,
 			r.list.ReqPerSec, r.list.P50, r.list.P99, r.cpuList,
 			r.root.Non2xx+r.root.SocketErrors+r.list.Non2xx+r.list.SocketErrors)
+	}
+	fmt.Fprintf(w, "\n## Periodic task drift\n\n")
+	fmt.Fprintf(w, "A task with a spacing of 1 s in every worker (goslo: ComputeManager._activate_built_servers; pyref: its tick task). Each figure is |interval - 1 s| between two runs of one worker, mean / max, and (in brackets) how many intervals: idle is the %s before the load, loaded is while wrk ran. A worker's first run (run_immediately) is left out.\n\n", o.idle)
+	fmt.Fprintln(w, "| target | workers | idle | loaded |")
+	fmt.Fprintln(w, "|---|---|---|---|")
+	for _, r := range rows {
+		if r.err != nil || (r.driftIdle.n == 0 && r.driftLoad.n == 0) {
+			continue
+		}
+		fmt.Fprintf(w, "| %s | %d | %s | %s |\n", r.target, r.workers, r.driftIdle, r.driftLoad)
 	}
 	// Ratios against every other target, per worker count.
 	fmt.Fprintf(w, "\n## Ratios (first target over the others, same worker count)\n\n")

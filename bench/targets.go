@@ -23,6 +23,8 @@ type target struct {
 	start func(ctx context.Context, workers, port int, dir string) (*exec.Cmd, error)
 	// setup, when set, prepares the data the measurements read.
 	setup func(ctx context.Context, base string) error
+	// ticks, when set, is where its one-second periodic task logs.
+	ticks *tickSource
 }
 
 // freePort picks a loopback port nobody listens on.
@@ -76,6 +78,9 @@ func pyrefTarget(dir string) target {
 	return target{
 		name:  "pyref",
 		paths: map[string]string{"root": "/", "list10": "/v1/items"},
+		ticks: &tickSource{line: pyrefTick, log: func(run string, port int) string {
+			return filepath.Join(run, fmt.Sprintf("pyref-%d.log", port))
+		}},
 		start: func(ctx context.Context, workers, port int, run string) (*exec.Cmd, error) {
 			conf := filepath.Join(run, fmt.Sprintf("pyref-%d.conf", port))
 			text := fmt.Sprintf("[DEFAULT]\nbind_port = %d\nworkers = %d\nrestart_method = mutate\nlog_file = %s\n",

@@ -101,13 +101,14 @@ type entry struct {
 
 // New returns the periodic tasks of the manager named owner (oslo logs
 // the class name: "Running periodic task ComputeManager.purge"), with its
-// options and logger (nil means slog.Default()); see Add for the tasks.
+// options and logger (nil means slog.Default() as oslo's logger
+// oslo_service.periodic_task); see Add for the tasks.
 func New(owner string, conf Config, logger *slog.Logger, tasks ...Task) (*Tasks, error) {
 	if err := conf.Validate(); err != nil {
 		return nil, err
 	}
 	if logger == nil {
-		logger = slog.Default()
+		logger = slog.Default().With("logger", "oslo_service.periodic_task")
 	}
 	t := &Tasks{owner: owner, logger: logger, random: rand.Float64, conf: conf}
 	if err := t.Add(tasks...); err != nil {

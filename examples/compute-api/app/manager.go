@@ -67,7 +67,7 @@ func init() {
 func NewComputeManager(conf *config.Config, st *store.Store, log *slog.Logger) (*ComputeManager, error) {
 	m := &ComputeManager{conf: conf, store: st, log: log.With("logger", "compute.manager"),
 		owner: fmt.Sprintf("%s:%d", Host.Get(conf), os.Getpid())}
-	tasks, err := periodic.New("ComputeManager", periodic.DefaultConfig(), log,
+	tasks, err := periodic.New("ComputeManager", periodic.DefaultConfig(), log.With("logger", "oslo_service.periodic_task"),
 		periodic.Task{Name: "_activate_built_servers", Spacing: time.Second, RunImmediately: true, Func: m.activateBuilt},
 		periodic.Task{Name: "_purge_deleted_rows", Spacing: time.Duration(PurgeInterval.Get(conf)) * time.Second,
 			RunImmediately: true, Func: m.purgeDeleted},
