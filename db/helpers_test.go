@@ -8,15 +8,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 
 	"github.com/goslo/goslo/db"
+	"github.com/goslo/goslo/db/dbtest"
 	"github.com/goslo/goslo/db/internal/testmodel"
 )
 
@@ -63,10 +62,6 @@ func worker(t testing.TB) string {
 	return workerPath
 }
 
-// pgDSNVar names the environment variable with the PostgreSQL test
-// server's URL (db/testdata/postgres.sh start prints it).
-const pgDSNVar = "GOSLO_TEST_PG_DSN"
-
 // backend is one database the tests run against.
 type backend struct {
 	name string
@@ -87,49 +82,10 @@ func forEachBackend(t *testing.T, f func(t *testing.T, b backend)) {
 	}
 }
 
-func sqliteURL(t testing.TB) string {
-	return "sqlite:///" + filepath.Join(t.TempDir(), "test.db")
-}
+func sqliteURL(t testing.TB) string { return dbtest.SQLiteURL(t) }
 
-var schemaSeq atomic.Int64
-
-// pgURL makes a schema of the test's own on the test server and returns a
-// URL whose search_path is that schema.
-func pgURL(t testing.TB) string {
-	dsn := os.Getenv(pgDSNVar)
-	if dsn == "" {
-		t.Skipf("%s is not set: PostgreSQL tests skipped (start a server with db/testdata/postgres.sh start)", pgDSNVar)
-	}
-	ctx := context.Background()
-	admin, err := db.OpenURL(ctx, dsn)
-	if err != nil {
-		t.Fatalf("open the PostgreSQL test server: %v", err)
-	}
-	schema := fmt.Sprintf("t%d_%d", os.Getpid(), schemaSeq.Add(1))
-	if err := admin.Tx(ctx, func(ctx context.Context, tx *db.Tx) error {
-		_, err := tx.Exec(ctx, "CREATE SCHEMA "+schema)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		err := admin.Tx(ctx, func(ctx context.Context, tx *db.Tx) error {
-			_, err := tx.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
-			return err
-		})
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		if err := admin.Close(ctx); err != nil {
-			t.Error(err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + schema
-}
+// pgURL is a schema of the test's own on the PostgreSQL test server.
+func pgURL(t testing.TB) string { return dbtest.PostgreSQLURL(t, "t") }
 
 // testOptions are oslo's defaults with short retry waits.
 func testOptions(url string) db.Options {

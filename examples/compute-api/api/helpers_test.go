@@ -4,22 +4,20 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"go.uber.org/goleak"
 
 	"github.com/goslo/goslo/config"
 	"github.com/goslo/goslo/db"
+	"github.com/goslo/goslo/db/dbtest"
 	"github.com/goslo/goslo/examples/compute-api/api"
 	"github.com/goslo/goslo/examples/compute-api/store"
 )
@@ -81,46 +79,8 @@ func newStore(t testing.TB) *store.Store {
 // parallel).
 var onPostgreSQL bool
 
-// pgDSNVar names the PostgreSQL test server's URL (db/testdata/postgres.sh
-// start prints it; .ci/run exports it).
-const pgDSNVar = "GOSLO_TEST_PG_DSN"
-
-var schemaSeq atomic.Int64
-
-// pgURL makes a schema of the test's own on the PostgreSQL test server,
-// dropped when the test ends, and returns a URL that uses it.
-func pgURL(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv(pgDSNVar)
-	if dsn == "" {
-		t.Skipf("%s is not set: PostgreSQL tests skipped (start a server with db/testdata/postgres.sh start)", pgDSNVar)
-	}
-	ctx := context.Background()
-	admin, err := db.OpenURL(ctx, dsn)
-	if err != nil {
-		t.Fatalf("open the PostgreSQL test server: %v", err)
-	}
-	schema := fmt.Sprintf("api_%d_%d", os.Getpid(), schemaSeq.Add(1))
-	exec := func(stmt string) error {
-		return admin.Tx(ctx, func(ctx context.Context, tx *db.Tx) error { _, err := tx.Exec(ctx, stmt); return err })
-	}
-	if err := exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		if err := admin.Close(ctx); err != nil {
-			t.Error(err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + schema
-}
+// pgURL is a schema of the test's own on the PostgreSQL test server.
+func pgURL(t testing.TB) string { return dbtest.PostgreSQLURL(t, "api") }
 
 // newAPI is the API behind the no-auth filter, as the pipeline's last two
 // steps.

@@ -13,6 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/goslo/goslo/db/dbtest"
+
 	_ "modernc.org/sqlite" // the driver the test locks the service's database with
 )
 
@@ -106,7 +108,7 @@ func lockSQLite(t testing.TB, path string) (release func()) {
 // as oslo.db does on DBConnectionError, and no request may fail.
 func TestPostgresBackendsTerminated(t *testing.T) {
 	t.Parallel()
-	dsn := os.Getenv("GOSLO_TEST_PG_DSN")
+	dsn := os.Getenv(dbtest.DSNVar)
 	if dsn == "" {
 		t.Skip("GOSLO_TEST_PG_DSN is not set: no PostgreSQL server to test with (.ci/run starts one with db/testdata/postgres.sh)")
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/goslo/goslo/config"
 	"github.com/goslo/goslo/db"
+	"github.com/goslo/goslo/db/dbtest"
 	"github.com/goslo/goslo/examples/compute-api/api"
 	"github.com/goslo/goslo/examples/compute-api/resources"
 	"github.com/goslo/goslo/examples/compute-api/store"
@@ -25,12 +25,6 @@ import (
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// pgDSNVar names the PostgreSQL test server's URL (db/testdata/postgres.sh
-// start prints it; .ci/run exports it).
-const pgDSNVar = "GOSLO_TEST_PG_DSN"
-
-var schemaSeq atomic.Int64
 
 // backends are the databases the store runs on: a SQLite file, and a
 // schema of the test's own on the PostgreSQL test server (skipped, with
@@ -43,37 +37,8 @@ var backends = []struct {
 	{"postgresql", pgURL},
 }
 
-func pgURL(t *testing.T) string {
-	dsn := os.Getenv(pgDSNVar)
-	if dsn == "" {
-		t.Skipf("%s is not set: PostgreSQL tests skipped (start a server with db/testdata/postgres.sh start)", pgDSNVar)
-	}
-	ctx := context.Background()
-	admin, err := db.OpenURL(ctx, dsn)
-	if err != nil {
-		t.Fatalf("open the PostgreSQL test server: %v", err)
-	}
-	schema := fmt.Sprintf("store_%d_%d", os.Getpid(), schemaSeq.Add(1))
-	exec := func(stmt string) error {
-		return admin.Tx(ctx, func(ctx context.Context, tx *db.Tx) error { _, err := tx.Exec(ctx, stmt); return err })
-	}
-	if err := exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		if err := admin.Close(ctx); err != nil {
-			t.Error(err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + schema
-}
+// pgURL is a schema of the test's own on the PostgreSQL test server.
+func pgURL(t *testing.T) string { return dbtest.PostgreSQLURL(t, "store") }
 
 func forEachBackend(t *testing.T, f func(t *testing.T, url string)) {
 	for _, b := range backends {

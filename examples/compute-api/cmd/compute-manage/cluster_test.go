@@ -17,12 +17,12 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/goslo/goslo/db"
+	"github.com/goslo/goslo/db/dbtest"
 )
 
 // The cluster test: two instances of the service (two processes on
@@ -31,8 +31,6 @@ import (
 // It needs a PostgreSQL server (GOSLO_TEST_PG_DSN; .ci/run starts one, or
 // eval "$(db/testdata/postgres.sh start)") and builds the service's binary
 // (with -race when the test runs with it).
-
-const pgDSNVar = "GOSLO_TEST_PG_DSN"
 
 // Timings of the cluster: short, so the test sees many periods.
 const (
@@ -74,42 +72,8 @@ func serviceBinary(t *testing.T) string {
 	return buildPath
 }
 
-var schemaSeq atomic.Int64
-
-// pgSchema makes a schema of the test's own on the PostgreSQL test server,
-// dropped at the end, and returns a URL whose search_path is it.
-func pgSchema(t *testing.T) string {
-	t.Helper()
-	dsn := os.Getenv(pgDSNVar)
-	if dsn == "" {
-		t.Skipf("%s is not set: the two-instance PostgreSQL test is skipped (start a server with db/testdata/postgres.sh start)", pgDSNVar)
-	}
-	ctx := context.Background()
-	admin, err := db.OpenURL(ctx, dsn)
-	if err != nil {
-		t.Fatalf("open the PostgreSQL test server: %v", err)
-	}
-	schema := fmt.Sprintf("cluster_%d_%d", os.Getpid(), schemaSeq.Add(1))
-	exec := func(stmt string) error {
-		return admin.Tx(ctx, func(ctx context.Context, tx *db.Tx) error { _, err := tx.Exec(ctx, stmt); return err })
-	}
-	if err := exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if err := exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		if err := admin.Close(ctx); err != nil {
-			t.Error(err)
-		}
-	})
-	sep := "?"
-	if strings.Contains(dsn, "?") {
-		sep = "&"
-	}
-	return dsn + sep + "search_path=" + schema
-}
+// pgSchema is a schema of the test's own on the PostgreSQL test server.
+func pgSchema(t *testing.T) string { return dbtest.PostgreSQLURL(t, "cluster") }
 
 // logLine is one JSON log record of an instance.
 type logLine struct {
