@@ -460,39 +460,13 @@ func (p *jsonParser) fastSlot(t Type, c *fieldCtx) (slot, bool) {
 
 // fastChanges reads a changes list of plain strings, after the data.
 func (p *jsonParser) fastChanges(o *Object) bool {
-	s := p.s
-	if p.pos >= len(s) || s[p.pos] != '[' {
-		return false
-	}
-	p.pos++
-	p.skipSpace()
-	if p.pos < len(s) && s[p.pos] == ']' {
-		p.pos++
-		return true
-	}
-	for {
-		p.skipSpace()
+	return p.elements(func() bool {
 		k, ok := p.plainString()
-		if !ok {
-			return false
-		}
-		if i := o.class.field(k); i >= 0 {
+		if i := o.class.field(k); ok && i >= 0 {
 			o.slots[i].changed = true
 		}
-		p.skipSpace()
-		if p.pos >= len(s) {
-			return false
-		}
-		switch s[p.pos] {
-		case ',':
-			p.pos++
-			continue
-		case ']':
-			p.pos++
-			return true
-		}
-		return false
-	}
+		return ok
+	})
 }
 
 // fastValue reads a non-null value of type t at p.pos.
