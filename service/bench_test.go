@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goslo/goslo/internal/proctest"
 )
 
 // BenchmarkStartupToReady measures exec of the test service to its first
@@ -92,7 +94,7 @@ func BenchmarkWorkerRespawn(b *testing.B) {
 	for b.Loop() {
 		var kids []int
 		for i := 0; i < 10000 && len(kids) != 2; i++ {
-			kids = children(cmd.Process.Pid)
+			kids = proctest.Children(cmd.Process.Pid)
 			time.Sleep(time.Millisecond)
 		}
 		if len(kids) != 2 {
@@ -102,7 +104,7 @@ func BenchmarkWorkerRespawn(b *testing.B) {
 		syscall.Kill(kids[0], syscall.SIGKILL)
 		served := false
 		for i := 0; i < 100000 && !served; i++ {
-			for _, k := range children(cmd.Process.Pid) {
+			for _, k := range proctest.Children(cmd.Process.Pid) {
 				if k != kids[0] && k != kids[1] && strings.Contains(get(), fmt.Sprintf("pid=%d ", k)) {
 					served = true
 				}

@@ -10,7 +10,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +20,8 @@ import (
 
 	"go.uber.org/goleak"
 	"golang.org/x/sys/unix"
+
+	"github.com/goslo/goslo/internal/proctest"
 )
 
 // These tests build testdata/svc, a small HTTP service run by
@@ -198,37 +199,6 @@ func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) 
 	}
 }
 
-// children lists a process's live child pids, sorted. /proc lists them
-// per thread, and the launcher starts workers from a thread of its own.
-func children(pid int) []int {
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
-	var out []int
-	for _, task := range tasks {
-		data, err := os.ReadFile(task)
-		if err != nil {
-			continue
-		}
-		for _, f := range strings.Fields(string(data)) {
-			n, _ := strconv.Atoi(f)
-			if alive(n) {
-				out = append(out, n)
-			}
-		}
-	}
-	sort.Ints(out)
-	return out
-}
-
-func alive(pid int) bool {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	// A zombie is dead for our purpose.
-	fields := strings.Fields(string(data))
-	return len(fields) > 2 && fields[2] != "Z"
-}
-
 func reapOrphans() {
 	for {
 		var ws syscall.WaitStatus
@@ -361,7 +331,7 @@ func workerPids(t *testing.T, p *proc, n int) []int {
 	t.Helper()
 	var kids []int
 	waitFor(t, 20*time.Second, fmt.Sprintf("%d workers", n), func() bool {
-		kids = children(p.pid())
+		kids = proctest.Children(p.pid())
 		return len(kids) == n
 	})
 	return kids
@@ -376,7 +346,7 @@ func TestWorkerKilledIsReplaced(t *testing.T) {
 	syscall.Kill(kids[0], syscall.SIGKILL)
 	var replacement int
 	waitFor(t, 10*time.Second, "a replacement worker serving", func() bool {
-		now := children(p.pid())
+		now := proctest.Children(p.pid())
 		for _, k := range now {
 			if k != kids[0] && k != kids[1] {
 				replacement = k
@@ -406,7 +376,7 @@ func TestReloadReplacesWorkersWithoutFailures(t *testing.T) {
 	p.writeConf("workers = 2\nrestart_method = reload\nbanner = two\n")
 	p.signal(syscall.SIGHUP)
 	waitFor(t, 20*time.Second, "two new workers and no old one", func() bool {
-		kids := children(p.pid())
+		kids := proctest.Children(p.pid())
 		return len(kids) == 2 && kids[0] != old[0] && kids[0] != old[1] && kids[1] != old[0] && kids[1] != old[1]
 	})
 	body, err := p.get("/")
@@ -435,7 +405,7 @@ func TestMutateKeepsWorkers(t *testing.T) {
 	if !strings.Contains(body, "banner=one") {
 		t.Errorf("an immutable option changed: %q", body)
 	}
-	if kids := children(p.pid()); fmt.Sprint(kids) != fmt.Sprint(old) {
+	if kids := proctest.Children(p.pid()); fmt.Sprint(kids) != fmt.Sprint(old) {
 		t.Errorf("workers changed on mutate: %v -> %v", old, kids)
 	}
 	if !strings.Contains(p.logText(), "Child caught SIG_UNBLOCK, handling") {
@@ -458,7 +428,7 @@ func TestBadConfigOnSIGHUPKeepsServing(t *testing.T) {
 			n := l.ok.Load()
 			waitFor(t, 10*time.Second, "more load", func() bool { return l.ok.Load() > n+20 })
 			l.finish(t)
-			if kids := children(p.pid()); fmt.Sprint(kids) != fmt.Sprint(old) {
+			if kids := proctest.Children(p.pid()); fmt.Sprint(kids) != fmt.Sprint(old) {
 				t.Errorf("workers changed: %v -> %v", old, kids)
 			}
 			body, err := p.get("/")
@@ -498,7 +468,7 @@ func TestGracefulStopWithWorkers(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 	for _, k := range kids {
-		if alive(k) {
+		if proctest.Alive(k) {
 			t.Errorf("worker %d outlived the parent", k)
 		}
 	}
@@ -531,7 +501,7 @@ func TestWorkersDieWithParent(t *testing.T) {
 	for _, k := range kids {
 		waitFor(t, 20*time.Second, fmt.Sprintf("worker %d to exit", k), func() bool {
 			reapOrphans()
-			return !alive(k)
+			return !proctest.Alive(k)
 		})
 	}
 }
@@ -596,7 +566,7 @@ func TestBinaryUpgrade(t *testing.T) {
 			// The new process is now our child (we are a subreaper).
 			var newPid int
 			waitFor(t, 10*time.Second, "the new process", func() bool {
-				for _, k := range children(os.Getpid()) {
+				for _, k := range proctest.Children(os.Getpid()) {
 					if strings.Contains(cmdline(k), svcBin) {
 						newPid = k
 					}
@@ -673,7 +643,7 @@ func TestNoConnectionRefusedDuringRespawn(t *testing.T) {
 		kids := workerPids(t, p, 2)
 		syscall.Kill(kids[0], syscall.SIGKILL)
 		waitFor(t, 10*time.Second, "a replacement", func() bool {
-			now := children(p.pid())
+			now := proctest.Children(p.pid())
 			return len(now) == 2 && now[0] != kids[0] && now[1] != kids[0]
 		})
 	}

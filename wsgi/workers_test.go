@@ -6,13 +6,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goslo/goslo/internal/proctest"
 )
 
 // These tests run testdata/wsgisvc, an API service on wsgi.NewService
@@ -129,7 +130,7 @@ func (p *svcProc) get(path string) (string, error) {
 func (p *svcProc) workers(n int) []int {
 	var kids []int
 	waitFor(p.t, fmt.Sprintf("%d workers", n), func() bool {
-		kids = childPids(p.cmd.Process.Pid)
+		kids = proctest.Children(p.cmd.Process.Pid)
 		return len(kids) == n
 	})
 	return kids
@@ -181,29 +182,6 @@ func (p *svcProc) waitExit() int {
 	return 0
 }
 
-// alive tells whether a process exists and is not a zombie.
-func alive(pid int) bool {
-	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	return err == nil && !strings.Contains(string(stat), ") Z ")
-}
-
-// childPids lists a process's live children (per thread in /proc).
-func childPids(pid int) []int {
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
-	var out []int
-	for _, task := range tasks {
-		data, _ := os.ReadFile(task)
-		for _, f := range strings.Fields(string(data)) {
-			n, _ := strconv.Atoi(f)
-			if alive(n) {
-				out = append(out, n)
-			}
-		}
-	}
-	sort.Ints(out)
-	return out
-}
-
 func checkSlowFull(t *testing.T, results chan result, n int) {
 	t.Helper()
 	for i := 0; i < n; i++ {
@@ -236,7 +214,7 @@ func TestWorkersReloadUnderLoad(t *testing.T) {
 	p.writeConf("api_workers = 2\nrestart_method = reload\ngreeting = reloaded\n")
 	p.signal(syscall.SIGHUP)
 	waitFor(t, "two new workers", func() bool {
-		kids := childPids(p.cmd.Process.Pid)
+		kids := proctest.Children(p.cmd.Process.Pid)
 		return len(kids) == 2 && !containsAny(old, kids)
 	})
 	waitFor(t, "the new greeting", func() bool {
@@ -263,7 +241,7 @@ func TestWorkersMutateUnderLoad(t *testing.T) {
 	})
 	load.progress(t, 20)
 	load.finish(t)
-	if kids := childPids(p.cmd.Process.Pid); fmt.Sprint(kids) != fmt.Sprint(old) {
+	if kids := proctest.Children(p.cmd.Process.Pid); fmt.Sprint(kids) != fmt.Sprint(old) {
 		t.Errorf("workers %v became %v", old, kids)
 	}
 }
@@ -283,7 +261,7 @@ func TestWorkersGracefulStop(t *testing.T) {
 		t.Errorf("exit status %d", code)
 	}
 	for _, k := range kids {
-		waitFor(t, "the workers to be gone", func() bool { return !alive(k) })
+		waitFor(t, "the workers to be gone", func() bool { return !proctest.Alive(k) })
 	}
 }
 

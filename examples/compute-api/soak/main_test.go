@@ -14,6 +14,8 @@ import (
 
 	"go.uber.org/goleak"
 	"golang.org/x/sys/unix"
+
+	"github.com/goslo/goslo/internal/proctest"
 )
 
 // The sizes of the scenarios. The defaults keep the package to well
@@ -34,7 +36,7 @@ func TestMain(m *testing.M) {
 			os.RemoveAll(binary.dir)
 		}
 		reapAll()
-		if kids := children(os.Getpid()); len(kids) > 0 {
+		if kids := proctest.Children(os.Getpid()); len(kids) > 0 {
 			fmt.Fprintf(os.Stderr, "soak: processes left behind: %v\n", kids)
 			if code == 0 {
 				os.Exit(1)

@@ -5,48 +5,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 )
 
-// What the tests read from /proc: a process's children (the workers), and
+// What the tests read from /proc besides the workers (internal/proctest):
 // the service's side of a client's TCP connection (whether a worker has
 // accepted it and read what the client sent, and which worker holds it).
-
-// children lists a process's live child pids, sorted. /proc lists them
-// per thread, and the launcher starts workers from a thread of its own.
-func children(pid int) []int {
-	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
-	var out []int
-	for _, task := range tasks {
-		data, err := os.ReadFile(task)
-		if err != nil {
-			continue
-		}
-		for _, f := range strings.Fields(string(data)) {
-			n, _ := strconv.Atoi(f)
-			if alive(n) {
-				out = append(out, n)
-			}
-		}
-	}
-	sort.Ints(out)
-	return out
-}
-
-// alive reports whether pid runs (a zombie does not).
-func alive(pid int) bool {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	// The state follows the command name, which is in parentheses.
-	s := string(data)
-	i := strings.LastIndexByte(s, ')')
-	return i >= 0 && i+2 < len(s) && s[i+2] != 'Z'
-}
 
 // reap waits for those of pids that were re-parented to the test (it is
 // a child subreaper) and have exited; any pid that is not the test's

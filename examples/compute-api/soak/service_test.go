@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goslo/goslo/internal/proctest"
 )
 
 // config is what a scenario sets in the service's configuration file,
@@ -129,7 +131,7 @@ func tryStart(t testing.TB, cfg config, dir string, attempt int) (*service, erro
 		if cfg.workers <= 1 {
 			return true
 		}
-		return len(children(s.pid())) == cfg.workers &&
+		return len(proctest.Children(s.pid())) == cfg.workers &&
 			strings.Contains(s.logText(), fmt.Sprintf("All %d workers are ready", cfg.workers))
 	}
 	waitFor(t, 2*time.Minute, "the service to serve", ready)
@@ -189,7 +191,7 @@ func (s *service) workers() []int {
 	if s.cfg.workers <= 1 {
 		return []int{s.pid()}
 	}
-	return children(s.pid())
+	return proctest.Children(s.pid())
 }
 
 // waitFor is waitFor that also stops at once if the service exited.
@@ -245,7 +247,7 @@ func (s *service) waitExit(within time.Duration) int {
 // cleanup kills what is left (workers die with their parent), checks the
 // log for races and panics, and shows the log when the test failed.
 func (s *service) cleanup() {
-	kids := children(s.pid())
+	kids := proctest.Children(s.pid())
 	if !s.exited {
 		s.cmd.Process.Signal(syscall.SIGKILL)
 		<-s.done
@@ -257,7 +259,7 @@ func (s *service) cleanup() {
 	defer tick.Stop()
 	for {
 		reap(kids)
-		if !slices.ContainsFunc(kids, alive) {
+		if !slices.ContainsFunc(kids, proctest.Alive) {
 			break
 		}
 		if time.Now().After(deadline) {
