@@ -773,7 +773,7 @@ func TestNewRequestID(t *testing.T) {
 	seen := map[string]bool{}
 	for i := 0; i < 100; i++ {
 		var u [16]byte
-		id := newRequestID(&u)
+		id := reqctx.NewRequestIDIn(&u)
 		if parsed, err := uuid.Parse(id[4:]); err != nil || parsed.Version() != 4 || parsed.Variant() != uuid.RFC4122 {
 			t.Fatalf("%q: not a version 4 UUID (%v)", id, err)
 		}

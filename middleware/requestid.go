@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"crypto/rand"
 	"io"
 	"net/http"
 
@@ -69,7 +68,7 @@ func serveRequestID(next http.Handler, compat []string, w http.ResponseWriter, r
 	} else {
 		st.rc.IsAdminProject = true // reqctx.New's defaults
 	}
-	st.rc.RequestID = newRequestID(&st.uuid)
+	st.rc.RequestID = reqctx.NewRequestIDIn(&st.uuid)
 	if _, ok := r.Header[HeaderRequestID]; ok {
 		if g, _ := wsgiHeader(r.Header, HeaderRequestID); isRequestID(g) {
 			st.rc.GlobalRequestID = g
@@ -82,28 +81,6 @@ func serveRequestID(next http.Handler, compat []string, w http.ResponseWriter, r
 	if !st.w.started {
 		st.w.addHeaders()
 	}
-}
-
-// newRequestID is reqctx.NewRequestID (a random, version 4 UUID, from
-// crypto/rand as uuid.New) with no allocation but the string's: u is
-// where the random bytes go, in memory the caller already has.
-func newRequestID(u *[16]byte) string {
-	rand.Read(u[:])
-	u[6] = u[6]&0x0f | 0x40 // version 4
-	u[8] = u[8]&0x3f | 0x80 // variant RFC 4122
-	const hexd = "0123456789abcdef"
-	var b [40]byte
-	copy(b[:], "req-")
-	j := 4
-	for i, c := range u {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			b[j] = '-'
-			j++
-		}
-		b[j], b[j+1] = hexd[c>>4], hexd[c&15]
-		j += 2
-	}
-	return string(b[:])
 }
 
 // requestIDWriter adds the id headers when the response starts, unless

@@ -2,10 +2,9 @@ package reqctx
 
 import (
 	"context"
+	"crypto/rand"
 	"net/http"
 	"strings"
-
-	"github.com/google/uuid"
 )
 
 // RequestContext is what a service knows about the request it is serving:
@@ -56,10 +55,34 @@ type RequestContext struct {
 	ServiceRoles             []string
 }
 
-// NewRequestID returns a new request id, "req-" and a random UUID, as
-// oslo.context's generate_request_id.
+// NewRequestID returns a new request id, "req-" and a random (version
+// 4) UUID, as oslo.context's generate_request_id.
 func NewRequestID() string {
-	return "req-" + uuid.NewString()
+	var u [16]byte
+	return NewRequestIDIn(&u)
+}
+
+// NewRequestIDIn is NewRequestID with its random bytes (from
+// crypto/rand, as uuid.New) put in u, memory the caller already has, so
+// that the id's string is its only allocation (the request_id middleware
+// calls it for every request).
+func NewRequestIDIn(u *[16]byte) string {
+	rand.Read(u[:])
+	u[6] = u[6]&0x0f | 0x40 // version 4
+	u[8] = u[8]&0x3f | 0x80 // variant RFC 4122
+	const hexd = "0123456789abcdef"
+	var b [40]byte
+	copy(b[:], "req-")
+	j := 4
+	for i, c := range u {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			b[j] = '-'
+			j++
+		}
+		b[j], b[j+1] = hexd[c>>4], hexd[c&15]
+		j += 2
+	}
+	return string(b[:])
 }
 
 // New returns a context with a new request id and oslo's defaults
