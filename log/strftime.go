@@ -3,6 +3,8 @@ package log
 import (
 	"strconv"
 	"time"
+
+	"github.com/goslo/goslo/internal/py"
 )
 
 // This file is C's strftime as glibc implements it in the C locale, which
@@ -40,7 +42,7 @@ func compileDateFormat(s string) *dateFormat {
 			op.flag = s[i]
 			i++
 		}
-		if w, k := digits(s, i); k > 0 {
+		if w, k := py.Digits(s, i); k > 0 {
 			op.width, i = w, i+k
 		}
 		if i < len(s) && (s[i] == 'E' || s[i] == 'O') {
@@ -284,7 +286,7 @@ func appendConv(b []byte, t time.Time, op dateOp) []byte {
 		v := (m/60)*100 + m%60
 		if op.width > 4 && op.flag == 0 {
 			// glibc pads the sign and then the digits, each to the width.
-			b = appendRepeat(b, ' ', op.width-1)
+			b = py.AppendRepeat(b, ' ', op.width-1)
 		}
 		b = append(b, sign)
 		switch op.flag {
@@ -340,21 +342,4 @@ func swapCase(s string) string {
 		}
 	}
 	return string(b)
-}
-
-func digits(s string, i int) (n, k int) {
-	for i+k < len(s) && s[i+k] >= '0' && s[i+k] <= '9' {
-		if n < 1<<20 {
-			n = n*10 + int(s[i+k]-'0')
-		}
-		k++
-	}
-	return n, k
-}
-
-func appendRepeat(b []byte, c byte, n int) []byte {
-	for ; n > 0; n-- {
-		b = append(b, c)
-	}
-	return b
 }

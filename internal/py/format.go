@@ -162,7 +162,7 @@ func ParseFormat(s string) ([]Piece, error) {
 		if i < len(s) && s[i] == '*' {
 			return pieces, fail(ErrStarWidth, i)
 		}
-		if n, k := digits(s, i); k > 0 {
+		if n, k := Digits(s, i); k > 0 {
 			sp.Width, i = n, i+k
 		}
 		if i < len(s) && s[i] == '.' {
@@ -170,7 +170,7 @@ func ParseFormat(s string) ([]Piece, error) {
 			if i < len(s) && s[i] == '*' {
 				return pieces, fail(ErrStarPrecision, i)
 			}
-			n, k := digits(s, i)
+			n, k := Digits(s, i)
 			sp.Prec, i = n, i+k
 		}
 		for i < len(s) && (s[i] == 'h' || s[i] == 'l' || s[i] == 'L') {
@@ -195,9 +195,10 @@ func ParseFormat(s string) ([]Piece, error) {
 	return pieces, nil
 }
 
-// digits reads a decimal number at s[i:]: its value (held below 2^20,
-// more than any width needs) and its length.
-func digits(s string, i int) (n, k int) {
+// Digits reads a decimal number at s[i:], as a width or a precision in a
+// format string: its value (held below 2^20, more than any width needs)
+// and its length in bytes (0: no digit there).
+func Digits(s string, i int) (n, k int) {
 	for i+k < len(s) && s[i+k] >= '0' && s[i+k] <= '9' {
 		if n < 1<<20 {
 			n = n*10 + int(s[i+k]-'0')

@@ -56,11 +56,11 @@ func AppendFloatRepr(b []byte, f float64) []byte {
 		switch {
 		case decpt <= 0:
 			b = append(b, "0."...)
-			b = appendRepeat(b, '0', -decpt)
+			b = AppendRepeat(b, '0', -decpt)
 			b = append(b, digits...)
 		case decpt >= len(digits):
 			b = append(b, digits...)
-			b = appendRepeat(b, '0', decpt-len(digits))
+			b = AppendRepeat(b, '0', decpt-len(digits))
 			b = append(b, ".0"...)
 		default:
 			b = append(b, digits[:decpt]...)
@@ -156,7 +156,8 @@ func appendHex(b []byte, v uint32, n int) []byte {
 	return b
 }
 
-func appendRepeat(b []byte, c byte, n int) []byte {
+// AppendRepeat appends n copies of c (none for n <= 0), as padding.
+func AppendRepeat(b []byte, c byte, n int) []byte {
 	for ; n > 0; n-- {
 		b = append(b, c)
 	}

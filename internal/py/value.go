@@ -227,7 +227,7 @@ func AppendFormat(b []byte, v Value, sp Spec) []byte {
 		}
 		if zeros := sp.Prec - len(num); zeros > 0 {
 			var buf [64]byte
-			body = appendRepeat(buf[:0], '0', zeros)
+			body = AppendRepeat(buf[:0], '0', zeros)
 			body = append(body, num...)
 		} else {
 			body = num
@@ -363,13 +363,13 @@ func pad(b []byte, prefix string, body []byte, sp Spec, numeric bool) []byte {
 	case sp.Minus:
 		b = append(b, prefix...)
 		b = append(b, body...)
-		return appendRepeat(b, ' ', fill)
+		return AppendRepeat(b, ' ', fill)
 	case sp.Zero && numeric:
 		b = append(b, prefix...)
-		b = appendRepeat(b, '0', fill)
+		b = AppendRepeat(b, '0', fill)
 		return append(b, body...)
 	}
-	b = appendRepeat(b, ' ', fill)
+	b = AppendRepeat(b, ' ', fill)
 	b = append(b, prefix...)
 	return append(b, body...)
 }
