@@ -107,3 +107,17 @@ func BenchmarkFormatContextLine(b *testing.B) {
 		putRec(e)
 	}
 }
+
+// BenchmarkContextLineFileParallel is BenchmarkContextLineFile from as
+// many goroutines as GOMAXPROCS, as the requests of a loaded service
+// log their access lines: the file output's lock is contended.
+func BenchmarkContextLineFileParallel(b *testing.B) {
+	benchHandler(b, nil)
+	l := Get("nova.api.openstack.wsgi")
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			l.InfoContext(benchCtx, benchMsg)
+		}
+	})
+}

@@ -41,18 +41,31 @@ type fileOutput struct {
 	statEvery time.Duration // how often the path is checked for a new file
 	onReopen  func()        // tests
 
-	mu         sync.Mutex
-	closed     bool
+	// mu guards the lines waiting for the file and who writes them.
+	mu      sync.Mutex
+	idle    sync.Cond // signalled when writing ends, for close
+	room    sync.Cond // signalled when the writer takes a full pending
+	full    int       // callers waiting on room
+	closed  bool
+	writing bool   // a caller is writing pending to the file
+	pending []byte // lines waiting, each with its newline
+	ends    []int  // where each record of pending ends
+	spare   []byte // the last batch's buffer, reused
+	spareE  []int
+
+	// fmu guards the file: held while a batch is written, a rotation
+	// is done or the file is reopened.
+	fmu        sync.Mutex
 	f          *os.File
 	dev, ino   uint64
 	size       int64 // this process's idea of the file's size
 	rolloverAt int64
 	lastStat   time.Time
-	buf        []byte
 }
 
 func newFileOutput(path string, s settings, env outputEnv) (*fileOutput, error) {
 	fo := &fileOutput{path: path, now: env.now, statEvery: env.statEvery, onReopen: nil}
+	fo.idle.L, fo.room.L = &fo.mu, &fo.mu
 	if fo.now == nil {
 		fo.now = time.Now
 	}
@@ -161,19 +174,108 @@ func (fo *fileOutput) current() bool {
 	return dev == fo.dev && ino == fo.ino
 }
 
+// write appends the record's line to the file. The first caller to find
+// nobody writing becomes the writer: it writes what is pending, then what
+// the others added meanwhile, until nothing is left. The others only add
+// their line and return: under concurrent requests the lines of several
+// records go out in one write(2), and no caller sleeps on a lock held
+// across a system call (on two cores that sleep and wake-up cost more
+// than the write). A line is in the kernel before its writer returns, as
+// with one write per record, and in order; a caller whose line another
+// writes does not wait for it, and a write error is returned to the
+// writer.
 func (fo *fileOutput) write(_ *rec, line, _ []byte) error {
 	fo.mu.Lock()
-	defer fo.mu.Unlock()
 	if fo.closed {
+		fo.mu.Unlock()
 		return fmt.Errorf("log: log file %s: closed", fo.path)
 	}
+	for fo.writing && len(fo.pending) >= maxPending {
+		// The file is behind: wait for the writer to take the batch,
+		// as callers waited for the lock before, so that pending
+		// stays bounded.
+		fo.full++
+		fo.room.Wait()
+		fo.full--
+		if fo.closed {
+			fo.mu.Unlock()
+			return fmt.Errorf("log: log file %s: closed", fo.path)
+		}
+	}
+	fo.pending = append(append(fo.pending, line...), '\n')
+	fo.ends = append(fo.ends, len(fo.pending))
+	if fo.writing {
+		fo.mu.Unlock()
+		return nil
+	}
+	fo.writing = true
+	var err error
+	for len(fo.pending) > 0 {
+		batch, ends := fo.pending, fo.ends
+		fo.pending, fo.ends = fo.spare[:0], fo.spareE[:0]
+		if fo.full > 0 {
+			fo.room.Broadcast()
+		}
+		fo.mu.Unlock()
+		if e := fo.writeBatch(batch, ends); e != nil && err == nil {
+			err = e
+		}
+		fo.mu.Lock()
+		// pending now holds the old spare: the written batch is the
+		// next spare, unless a burst made it too big to keep.
+		fo.spare, fo.spareE = batch[:0], ends[:0]
+		if cap(batch) > maxSpare {
+			fo.spare, fo.spareE = nil, nil
+		}
+	}
+	fo.writing = false
+	if fo.closed {
+		fo.idle.Broadcast()
+	}
+	fo.mu.Unlock()
+	return err
+}
+
+// maxPending is how many bytes of lines may wait for the file before a
+// caller waits for the writer to take them; maxSpare is the largest
+// batch buffer kept for the next batch.
+const (
+	maxPending = 64 << 10
+	maxSpare   = 2 * maxPending
+)
+
+// writeBatch writes records (ends[i] is where record i ends in batch)
+// to the file, rotating it first when the handler's rule says so, and
+// checking that the path still names it.
+func (fo *fileOutput) writeBatch(batch []byte, ends []int) error {
+	fo.fmu.Lock()
+	defer fo.fmu.Unlock()
 	if fo.f == nil {
 		if err := fo.open(); err != nil {
 			return err
 		}
 	}
-	n := int64(len(line) + 1)
 	now := fo.now()
+	if fo.kind == rotSize && fo.maxBytes > 0 && fo.size+int64(len(batch)) >= fo.maxBytes && len(ends) > 1 {
+		// RotatingFileHandler decides per record: write them one by
+		// one, so the rotation falls between the same two records.
+		begin := 0
+		for _, end := range ends {
+			if err := fo.writeRecords(batch[begin:end], now); err != nil {
+				return err
+			}
+			begin = end
+		}
+		return nil
+	}
+	return fo.writeRecords(batch, now)
+}
+
+// writeRecords writes b, whole records, after the rotation and
+// moved-file checks Python's handlers make before each record; fmu is
+// held.
+func (fo *fileOutput) writeRecords(b []byte, now time.Time) error {
+	n := int64(len(b))
 	switch fo.kind {
 	case rotSize:
 		if fo.maxBytes > 0 && fo.size+n >= fo.maxBytes {
@@ -199,8 +301,7 @@ func (fo *fileOutput) write(_ *rec, line, _ []byte) error {
 			}
 		}
 	}
-	fo.buf = append(append(fo.buf[:0], line...), '\n')
-	w, err := fo.f.Write(fo.buf)
+	w, err := fo.f.Write(b)
 	fo.size += int64(w)
 	if err != nil {
 		return fmt.Errorf("log: log file %s: %w", fo.path, err)
@@ -376,7 +477,7 @@ func exists(p string) bool {
 	return err == nil
 }
 
-// reopenLocked closes and reopens the file; fo.mu is held.
+// reopenLocked closes and reopens the file; fo.fmu is held.
 func (fo *fileOutput) reopenLocked() error {
 	if fo.f != nil {
 		fo.f.Close()
@@ -392,10 +493,13 @@ func (fo *fileOutput) reopenLocked() error {
 // reopen is for SIGHUP: close, open again.
 func (fo *fileOutput) reopen() error {
 	fo.mu.Lock()
-	defer fo.mu.Unlock()
-	if fo.closed {
+	closed := fo.closed
+	fo.mu.Unlock()
+	if closed {
 		return fmt.Errorf("log: log file %s: closed", fo.path)
 	}
+	fo.fmu.Lock()
+	defer fo.fmu.Unlock()
 	return fo.reopenLocked()
 }
 
@@ -403,17 +507,30 @@ func (fo *fileOutput) reopen() error {
 // watcher's reaction to a move or a deletion.
 func (fo *fileOutput) reopenIfMoved() error {
 	fo.mu.Lock()
-	defer fo.mu.Unlock()
-	if fo.closed || fo.f != nil && fo.current() {
+	closed := fo.closed
+	fo.mu.Unlock()
+	if closed {
+		return nil
+	}
+	fo.fmu.Lock()
+	defer fo.fmu.Unlock()
+	if fo.f != nil && fo.current() {
 		return nil
 	}
 	return fo.reopenLocked()
 }
 
+// close refuses further lines, waits for the writer to write what is
+// pending, and closes the file.
 func (fo *fileOutput) close() error {
 	fo.mu.Lock()
-	defer fo.mu.Unlock()
 	fo.closed = true
+	for fo.writing {
+		fo.idle.Wait()
+	}
+	fo.mu.Unlock()
+	fo.fmu.Lock()
+	defer fo.fmu.Unlock()
 	if fo.f == nil {
 		return nil
 	}
