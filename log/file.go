@@ -2,6 +2,7 @@ package log
 
 import (
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -43,7 +44,10 @@ type fileOutput struct {
 
 	// mu guards the lines waiting for the file and who writes them.
 	mu      sync.Mutex
-	idle    sync.Cond // signalled when writing ends, for close
+	idle    sync.Cond // signalled when a batch is written (to waiting) and when writing ends (to close)
+	added   int64     // records added to pending, ever
+	written int64     // records the writer has written (or failed to), ever
+	waiting int       // callers waiting for their record to be written
 	room    sync.Cond // signalled when the writer takes a full pending
 	full    int       // callers waiting on room
 	closed  bool
@@ -179,12 +183,12 @@ func (fo *fileOutput) current() bool {
 // the others added meanwhile, until nothing is left. The others only add
 // their line and return: under concurrent requests the lines of several
 // records go out in one write(2), and no caller sleeps on a lock held
-// across a system call (on two cores that sleep and wake-up cost more
-// than the write). A line is in the kernel before its writer returns, as
+// across a system call. A line is in the kernel before its writer returns, as
 // with one write per record, and in order; a caller whose line another
 // writes does not wait for it, and a write error is returned to the
-// writer.
-func (fo *fileOutput) write(_ *rec, line, _ []byte) error {
+// writer. A record at ERROR or above waits until it is written: it may
+// be the last line of a process about to exit.
+func (fo *fileOutput) write(e *rec, line, _ []byte) error {
 	fo.mu.Lock()
 	if fo.closed {
 		fo.mu.Unlock()
@@ -204,7 +208,18 @@ func (fo *fileOutput) write(_ *rec, line, _ []byte) error {
 	}
 	fo.pending = append(append(fo.pending, line...), '\n')
 	fo.ends = append(fo.ends, len(fo.pending))
+	fo.added++
 	if fo.writing {
+		if e != nil && e.level >= slog.LevelError {
+			// An error may be the process's last words before it
+			// exits: wait until the writer has written it.
+			seq := fo.added
+			fo.waiting++
+			for fo.written < seq {
+				fo.idle.Wait()
+			}
+			fo.waiting--
+		}
 		fo.mu.Unlock()
 		return nil
 	}
@@ -221,6 +236,10 @@ func (fo *fileOutput) write(_ *rec, line, _ []byte) error {
 			err = e
 		}
 		fo.mu.Lock()
+		fo.written += int64(len(ends))
+		if fo.waiting > 0 {
+			fo.idle.Broadcast()
+		}
 		// pending now holds the old spare: the written batch is the
 		// next spare, unless a burst made it too big to keep.
 		fo.spare, fo.spareE = batch[:0], ends[:0]

@@ -2,6 +2,7 @@ package log
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -530,5 +531,82 @@ func TestPendingBounded(t *testing.T) {
 	h.Close() // closes w: the reader sees EOF
 	if n := <-got; n != goroutines*lines {
 		t.Errorf("%d lines read, want %d", n, goroutines*lines)
+	}
+}
+
+// TestErrorWaitsForWrite stalls the writer on a full pipe: an INFO line
+// from another caller waits in pending and its caller returns, an ERROR
+// line's caller returns only once its line is written.
+func TestErrorWaitsForWrite(t *testing.T) {
+	h := fileHandler(t, filepath.Join(t.TempDir(), "api.log"), nil, func(fo *fileOutput) { fo.statEvery = time.Hour })
+	fo := h.outs[0].(*fileOutput)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	fo.fmu.Lock()
+	fo.f.Close()
+	fo.f, fo.lastStat = w, time.Now()
+	fo.fmu.Unlock()
+	l := slog.New(h)
+
+	// The writer: a line bigger than the pipe's buffer blocks it.
+	stalled := make(chan struct{})
+	go func() {
+		defer close(stalled)
+		l.Info(strings.Repeat("w", 1<<20))
+	}()
+	for {
+		fo.mu.Lock()
+		writing := fo.writing
+		fo.mu.Unlock()
+		if writing {
+			break
+		}
+		runtime.Gosched()
+	}
+	l.Info("info line") // returns at once
+	fo.mu.Lock()
+	queued := strings.Contains(string(fo.pending), "info line")
+	fo.mu.Unlock()
+	if !queued {
+		t.Fatal("the INFO line is not pending behind the stalled writer")
+	}
+	errDone := make(chan struct{})
+	go func() {
+		defer close(errDone)
+		l.Error("error line")
+	}()
+	for {
+		fo.mu.Lock()
+		waiting := fo.waiting
+		fo.mu.Unlock()
+		if waiting == 1 {
+			break
+		}
+		select {
+		case <-errDone:
+			t.Fatal("Error returned before its line was written")
+		default:
+		}
+		runtime.Gosched()
+	}
+	read := make(chan string)
+	go func() {
+		data, _ := io.ReadAll(r)
+		read <- string(data)
+	}()
+	<-errDone
+	fo.mu.Lock()
+	left := string(fo.pending)
+	fo.mu.Unlock()
+	if strings.Contains(left, "error line") {
+		t.Error("Error returned with its line still pending")
+	}
+	<-stalled
+	h.Close()
+	if got := <-read; !strings.HasSuffix(got, "info line\nerror line\n") {
+		t.Errorf("the file ends with %q", got[max(0, len(got)-40):])
 	}
 }
