@@ -89,8 +89,12 @@
 // JSONFormatter: its field names and order, Python's json spelling.
 //
 // The log file is opened with O_APPEND and every record, exception lines
-// included, is one write: several worker processes can share the file
-// without mixing or losing lines. log_rotation_type size and interval
+// included, is written whole by one write: several worker processes can
+// share the file without mixing or losing lines. Within a process, the
+// records that goroutines log while a write is in progress go out
+// together in the next one, written by the goroutine that was writing;
+// the others do not wait for it, except at ERROR and above (a process's
+// last words before it exits). log_rotation_type size and interval
 // rotate as Python's RotatingFileHandler and TimedRotatingFileHandler do
 // (the same names, the same schedule from the file's last change), under
 // an flock so that with several processes one rotates and the others
