@@ -34,21 +34,19 @@ func TestParsePyFormatErrors(t *testing.T) {
 	}
 }
 
+// TestPyFormatAgainstPython checks log's reading of %(name)spec
+// conversions (flags, width, precision, length modifiers) and its hand-off
+// of the value to internal/py against Python; the conversions themselves,
+// every spec on every kind of value, are internal/py's
+// TestFormatAgainstPython.
 func TestPyFormatAgainstPython(t *testing.T) {
 	specs := []string{"s", "r", "a", "d", "i", "u", "o", "x", "X", "e", "E", "f", "F", "g", "G", "c",
-		"5s", "-5s", "05s", ".2s", "10.3s", "-10r", "05d", "-5d", "+d", " d", "+05d", ".3d", "5.3d",
-		"#x", "#X", "#o", "08.3f", "+.2e", "-12.4E", "#g", "#.3g", ".0f", "#.0f", ".0e", ".10g", "20.15g",
-		".1f", ".0g", "+g", " 010.2f", "-010d", "ld", "hd", "Lf", "3c", "-3c", "#.0e"}
+		"-5s", "05s", ".2s", "10.3s", "-10r", "05d", "+d", " d", "+05d", "5.3d",
+		"#x", "#o", "08.3f", "+.2e", "-12.4E", "#.3g", " 010.2f", "-010d", "ld", "hd", "Lf", "-3c"}
 	vals := []value{
-		vInt(0), vInt(7), vInt(-42), vInt(123456789012), vInt(65), vInt(0x1f600),
-		vFloat(0), vFloat(math.Copysign(0, -1)), vFloat(2.5), vFloat(-1.75), vFloat(0.1), vFloat(1e-5),
-		vFloat(123456.789), vFloat(1e16), vFloat(1.5e300), vFloat(0.000123456), vFloat(1234567.0),
-		vFloat(0.5), vFloat(1.5), vFloat(2.675), vFloat(math.Inf(1)), vFloat(math.Inf(-1)), vFloat(math.NaN()),
-		vFloat(1700000000.1234567), vFloat(99.99999), vFloat(9.9999999e-5),
-		vStr(""), vStr("abc"), vStr("it's"), vStr(`say "hi"`), vStr(`both ' and "`), vStr("tab\tnew\nline\\"),
-		vStr("żółw 🐢 é"), vStr("\x00\x1f\x7f\u0085\u00a0\u00ad\u2028\u200b\ufeff\U000e0001"), vStr("x"),
-		vStr("\u0378\ue000\U0010ffff\u3000\u1680 \U0001f600"),
-		{}, vBool(true), vBool(false), vList([]string{}), vList([]string{"admin", "it's", "é\n"}),
+		vInt(0), vInt(-42), vInt(65), vFloat(math.Copysign(0, -1)), vFloat(2.675), vFloat(math.NaN()),
+		vFloat(1700000000.1234567), vStr(""), vStr(`both ' and "`), vStr("żółw 🐢 é"),
+		{}, vBool(true), vList([]string{"admin", "it's", "é\n"}),
 	}
 	type pair struct {
 		format string

@@ -201,6 +201,7 @@ func TestFormatAgainstPython(t *testing.T) {
 		Float(9.5), Float(0.05), Float(5e-324), Float(1e100),
 		Str(""), Str("abc"), Str("it's"), Str(`say "hi"`), Str(`both ' and "`), Str("tab\tnew\nline\\"),
 		Str("żółw 🐢 é"), Str("\x00\x1f\x7f\u0085\u00a0\u00ad\u2028\u200b\ufeff\U000e0001"), Str("x"),
+		Str("\u0378\ue000\U0010ffff\u3000\u1680 \U0001f600"),
 		Value{}, Bool(true), Bool(false), StrList([]string{}), StrList([]string{"admin", "it's", "é\n"}),
 	}
 	type pair struct {
