@@ -484,11 +484,17 @@ func TestGracefulTimeoutForcesExit(t *testing.T) {
 	p := start(t, "workers = 2\ngraceful_shutdown_timeout = 1\n")
 	res := p.slow(20000)
 	p.signal(syscall.SIGTERM)
-	if code := p.waitExit(20 * time.Second); code != 1 {
-		t.Errorf("exit status %d, want 1", code)
-	}
+	code := p.waitExit(20 * time.Second)
 	<-res
-	if !strings.Contains(p.logText(), "Graceful shutdown timeout exceeded, instantaneous exiting") {
+	text := p.logText()
+	// The parent's timer and the busy worker's start within
+	// milliseconds of each other. As in oslo.service, whichever fires
+	// first ends the shutdown: the parent exits 1, or the worker exits
+	// 1 and the parent, its children gone, exits 0.
+	if code != 1 && !(code == 0 && strings.Contains(text, "exited with status 1")) {
+		t.Errorf("exit status %d, and no worker exited with status 1: want the parent or the worker to give up", code)
+	}
+	if !strings.Contains(text, "Graceful shutdown timeout exceeded, instantaneous exiting") {
 		t.Error("no timeout log line")
 	}
 }
