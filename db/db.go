@@ -287,11 +287,26 @@ func quoteConnValue(v string) string {
 // connection_recycle_time: QueuePool keeps pool_size connections and opens
 // up to max_overflow more under load, which database/sql expresses as
 // idle and open limits.
+//
+// A SQLite file's pool opens at most max_pool_size connections: there
+// max_overflow does not apply. SQLAlchemy 2's QueuePool would open
+// max_overflow (oslo.db: 50) more, but a connection to a SQLite file is
+// not a server's backend: modernc's SQLite is Go code that runs on this
+// process's cores, and writes take turns (writeSem), so connections
+// beyond the cores that run them only wait, each keeping about 100 kB
+// (its page cache and lookaside, which modernc's allocator keeps after a
+// close). Under 50 concurrent requests a worker opened 34-40 of them;
+// capped at 5, it reads as fast and its p99 is lower (bench/MEMORY.md).
 func (d *DB) sizePool() {
 	o := d.opts
 	maxOpen := o.MaxPoolSize + o.MaxOverflow
-	if o.MaxPoolSize <= 0 || o.MaxOverflow < 0 {
+	switch {
+	case o.MaxPoolSize <= 0:
 		maxOpen = 0 // no limit
+	case d.backend == SQLite:
+		maxOpen = o.MaxPoolSize
+	case o.MaxOverflow < 0:
+		maxOpen = 0
 	}
 	idle := o.MaxPoolSize
 	if idle <= 0 {
@@ -524,6 +539,10 @@ func (d *DB) conn(ctx context.Context, write bool) (*Tx, error) {
 func noRelease() {}
 
 func (d *DB) poolTimeoutErr(wait time.Duration) error {
+	if d.backend == SQLite {
+		return &Error{Kind: ErrPoolTimeout, Err: fmt.Errorf("waited %s (max_pool_size %d; max_overflow does not apply to SQLite)",
+			wait, d.opts.MaxPoolSize)}
+	}
 	return &Error{Kind: ErrPoolTimeout, Err: fmt.Errorf("waited %s (max_pool_size %d, max_overflow %d)",
 		wait, d.opts.MaxPoolSize, d.opts.MaxOverflow)}
 }

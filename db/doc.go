@@ -40,6 +40,17 @@
 // for it in Go (under pool_timeout too) rather than spin in SQLite's busy
 // handler; other processes are kept out by SQLite's lock.
 //
+// A SQLite file's pool opens at most max_pool_size connections:
+// max_overflow applies to PostgreSQL only. (oslo.db passes both to the
+// pool SQLAlchemy picks; for a SQLite file that is NullPool, no limit at
+// all, before SQLAlchemy 2 and QueuePool, 5 + 50 by default, since.)
+// SQLite runs in the service's own process and cores (modernc's SQLite
+// is Go code) and writes take turns, so connections opened beyond a few
+// add memory, about 100 kB each, and no throughput. A transaction holds
+// one connection and never needs a second, so a small pool cannot
+// deadlock; keep it that way in your own code: inside DB.Tx or ReadTx,
+// work through the Tx, not the DB.
+//
 // At start-up Open connects, retrying while the database is unreachable
 // as oslo.db does: max_retries attempts (-1: until the context ends),
 // retry_interval apart, each failure logged with the attempts left.

@@ -139,7 +139,8 @@ type Options struct {
 
 	// MaxPoolSize is the number of connections kept open (0: no limit);
 	// MaxOverflow the number opened beyond it when all are busy and
-	// closed when returned (-1: no limit). PoolTimeout is how long a
+	// closed when returned (-1: no limit; for SQLite it does not apply,
+	// see the package documentation). PoolTimeout is how long a
 	// transaction waits for a connection before failing (0: SQLAlchemy's
 	// 30 s). ConnectionRecycleTime closes a connection that has been open
 	// longer, when it is next returned (0 or less: never).

@@ -382,6 +382,67 @@ func TestPoolTimeout(t *testing.T) {
 	})
 }
 
+// TestPoolSize: the pool opens max_pool_size + max_overflow connections
+// to PostgreSQL, and at most max_pool_size to a SQLite file, where
+// connections beyond a few add memory and no throughput: with two
+// transactions holding the two connections of a SQLite pool, a third
+// waits pool_timeout even though max_overflow is 50.
+func TestPoolSize(t *testing.T) {
+	tests := []struct {
+		name           string
+		pool, overflow int
+		open           map[string]int // backend -> MaxOpenConnections (0: no limit)
+	}{
+		{"defaults", 5, 50, map[string]int{db.SQLite: 5, db.PostgreSQL: 55}},
+		{"no overflow", 2, 0, map[string]int{db.SQLite: 2, db.PostgreSQL: 2}},
+		{"unlimited overflow", 2, -1, map[string]int{db.SQLite: 2, db.PostgreSQL: 0}},
+		{"unlimited pool", 0, 50, map[string]int{db.SQLite: 0, db.PostgreSQL: 0}},
+	}
+	forEachBackend(t, func(t *testing.T, b backend) {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				o := testOptions(b.url(t))
+				o.MaxPoolSize, o.MaxOverflow = tt.pool, tt.overflow
+				d := openWith(t, o)
+				if got, want := d.SQL().Stats().MaxOpenConnections, tt.open[b.name]; got != want {
+					t.Errorf("max open connections %d, want %d", got, want)
+				}
+			})
+		}
+		t.Run("a third transaction", func(t *testing.T) {
+			o := testOptions(b.url(t))
+			// SQLite's third transaction waits the whole pool_timeout;
+			// PostgreSQL's opens a connection within it.
+			o.MaxPoolSize, o.MaxOverflow, o.PoolTimeout = 2, 50, 20*time.Millisecond
+			if b.name != db.SQLite {
+				o.PoolTimeout = 30 * time.Second
+			}
+			d := openWith(t, o)
+			for range 2 {
+				held, err := d.Begin(ctx, false)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer held.Rollback()
+			}
+			err := d.ReadTx(ctx, func(ctx context.Context, tx *db.Tx) error { return nil })
+			switch b.name {
+			case db.SQLite:
+				if !errors.Is(err, db.ErrPoolTimeout) {
+					t.Fatalf("err %v, want ErrPoolTimeout", err)
+				}
+				if !strings.Contains(err.Error(), "max_pool_size 2; max_overflow does not apply to SQLite") {
+					t.Errorf("the error does not say why: %v", err)
+				}
+			default:
+				if err != nil {
+					t.Errorf("an overflow connection: %v", err)
+				}
+			}
+		})
+	})
+}
+
 // TestOpenRetriesUnreachableDatabase: Open connects max_retries times,
 // retry_interval apart, while nothing answers (a listener that hangs up).
 func TestOpenRetriesUnreachableDatabase(t *testing.T) {
