@@ -89,8 +89,9 @@ func driftIn(ticks map[int][]float64, spacing time.Duration, from, to time.Time)
 	return d
 }
 
-// measureDrift reads the target's log after the run.
-func measureDrift(src *tickSource, run string, port int, idleFrom, loadFrom, loadTo time.Time) (idle, loaded drift, err error) {
+// measureDrift reads the target's log after its load: idle drift is in
+// [idleFrom, idleTo), loaded drift in [loadFrom, loadTo).
+func measureDrift(src *tickSource, run string, port int, idleFrom, idleTo, loadFrom, loadTo time.Time) (idle, loaded drift, err error) {
 	if src == nil {
 		return drift{}, drift{}, nil
 	}
@@ -100,5 +101,5 @@ func measureDrift(src *tickSource, run string, port int, idleFrom, loadFrom, loa
 	}
 	defer f.Close()
 	ticks := readTicks(f, src.line)
-	return driftIn(ticks, time.Second, idleFrom, loadFrom), driftIn(ticks, time.Second, loadFrom, loadTo), nil
+	return driftIn(ticks, time.Second, idleFrom, idleTo), driftIn(ticks, time.Second, loadFrom, loadTo), nil
 }
