@@ -6,15 +6,17 @@
 //
 //	go run ./bench -pyref ../shared/reference/pyref
 //
-// For each target and each worker count it measures exec to the first 200,
-// idle memory per process, then runs wrk (-t2 -c50 by default) on GET / and
-// on a list of ten items, and reports requests/s, p50/p99, server CPU time
-// per request (the load generator shares the cores, so this is the
-// figure to compare with the bare ceiling) and the peak memory under
-// load. Memory is RSS, USS (private pages) and PSS (see mem). A second
-// table gives the drift of a one-second periodic task in every worker,
-// idle and under the load (see drift.go). Every server listens on
-// 127.0.0.1 only and is stopped at the end.
+// For each target and each worker count it measures exec to the first 200
+// (one server at a time), then lets every server idle together for
+// -idle (idle memory per process, and the drift of the periodic task),
+// then runs wrk (-t2 -c50 -d3s by default) on each server in turn, on
+// GET / and on a list of ten items, and stops it: requests/s, p50/p99,
+// server CPU time per request (the load generator shares the cores, so
+// this is the figure to compare with the bare ceiling), the peak memory
+// under load and the drift under load. Memory is RSS, USS (private pages)
+// and PSS (see mem). See schedule for why this order gives the figures of
+// one server after the other in about a third of the time. Every server
+// listens on 127.0.0.1 only and is stopped at the end.
 package main
 
 import (
@@ -23,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"runtime"
 	"sort"
@@ -46,12 +49,16 @@ func main() {
 	var o options
 	var workers string
 	flag.StringVar(&o.pyref, "pyref", "", "path of reference/pyref (the Python anchor); empty: skip it")
-	flag.DurationVar(&o.duration, "duration", 5*time.Second, "wrk duration per measurement")
-	flag.DurationVar(&o.idle, "idle", 5*time.Second, "how long each target idles before the load (idle memory and periodic drift)")
+	flag.DurationVar(&o.duration, "duration", 3*time.Second, "wrk duration per measurement, whole seconds (10s for steadier figures)")
+	flag.DurationVar(&o.idle, "idle", 5*time.Second, "how long all the targets idle together before the first load (idle memory and periodic drift)")
 	flag.IntVar(&o.connections, "c", 50, "wrk connections")
 	flag.IntVar(&o.threads, "t", 2, "wrk threads")
 	flag.StringVar(&workers, "workers", "1,2", "worker counts to measure")
 	flag.Parse()
+	if o.duration < time.Second || o.duration%time.Second != 0 {
+		fmt.Fprintf(os.Stderr, "bench: bad -duration %s: wrk takes whole seconds\n", o.duration)
+		os.Exit(2)
+	}
 	for _, w := range strings.Split(workers, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(w))
 		if err != nil || n < 1 {
@@ -101,53 +108,104 @@ func run(ctx context.Context, o options) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	var rows []row
+	var servers []*server
+	var all []instance
 	for _, w := range o.workers {
 		for _, t := range targets {
-			fmt.Fprintf(os.Stderr, "bench: %s with %d workers...\n", t.name, w)
-			rows = append(rows, measure(ctx, o, t, w, dir))
+			s := &server{o: o, t: t, dir: dir, row: row{target: t.name, workers: w}}
+			servers = append(servers, s)
+			all = append(all, s)
 		}
+	}
+	began := time.Now()
+	err = schedule(ctx, all, func(ctx context.Context) error {
+		fmt.Fprintf(os.Stderr, "bench: all up; %s idle together...\n", o.idle)
+		return sleep(ctx, o.idle)
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "bench: measured in %s\n", time.Since(began).Round(100*time.Millisecond))
+	rows := make([]row, len(servers))
+	for i, s := range servers {
+		rows[i] = s.row
 	}
 	report(o.out, o, rows)
 	return nil
 }
 
-func measure(ctx context.Context, o options, t target, workers int, dir string) row {
-	r := row{target: t.name, workers: workers}
-	port, err := freePort()
+// server is one target at one worker count: the instance schedule runs.
+type server struct {
+	o        options
+	t        target
+	dir      string
+	row      row
+	cmd      *exec.Cmd
+	port     int
+	base     string
+	idleFrom time.Time
+	idleTo   time.Time
+}
+
+func (s *server) name() string {
+	return fmt.Sprintf("%s with %d workers", s.t.name, s.row.workers)
+}
+
+func (s *server) up(ctx context.Context) error {
+	fmt.Fprintf(os.Stderr, "bench: starting %s...\n", s.name())
+	err := s.start(ctx)
 	if err != nil {
-		r.err = err
-		return r
+		s.row.err = err
 	}
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	return err
+}
+
+func (s *server) start(ctx context.Context) error {
+	var err error
+	if s.port, err = freePort(); err != nil {
+		return err
+	}
+	s.base = fmt.Sprintf("http://127.0.0.1:%d", s.port)
+	cmd, err := s.t.command(ctx, s.row.workers, s.port, s.dir)
+	if err != nil {
+		return err
+	}
 	t0 := time.Now()
-	cmd, err := t.start(ctx, workers, port, dir)
-	if err != nil {
-		r.err = err
-		return r
+	if err := cmd.start(); err != nil {
+		return err
 	}
-	defer stop(cmd)
-	if err := firstOK(ctx, base+t.paths["root"], 60*time.Second); err != nil {
-		r.err = err
-		return r
+	s.cmd = cmd.Cmd
+	if err := firstOK(ctx, s.base+s.t.paths["root"], 60*time.Second); err != nil {
+		return err
 	}
-	r.startup = time.Since(t0)
-	if t.setup != nil {
-		if err := t.setup(ctx, base); err != nil {
-			r.err = err
-			return r
+	s.row.startup = time.Since(t0)
+	// Every worker runs before the next target starts, so that start-ups
+	// do not compete.
+	if !s.t.oneProcess {
+		waitTree(ctx, s.cmd.Process.Pid, s.row.workers, 30*time.Second)
+	}
+	if s.t.setup != nil {
+		if err := s.t.setup(ctx, s.base); err != nil {
+			return err
 		}
 	}
-	// Let every worker come up and settle before measuring idle memory;
-	// the periodic task's runs meanwhile give its idle drift.
-	idleFrom := time.Now()
-	waitTree(cmd.Process.Pid, workers, 30*time.Second)
-	time.Sleep(o.idle)
-	for _, pid := range tree(cmd.Process.Pid) {
+	return ctx.Err()
+}
+
+// idle reads each process's memory at the end of the shared idle window;
+// the periodic task's runs in the window give its idle drift.
+func (s *server) idle(from, to time.Time) {
+	s.idleFrom, s.idleTo = from, to
+	for _, pid := range tree(s.cmd.Process.Pid) {
 		m := memOf(pid)
-		r.memIdle = append(r.memIdle, m)
-		r.pssIdle += m.pss
+		s.row.memIdle = append(s.row.memIdle, m)
+		s.row.pssIdle += m.pss
 	}
+}
+
+func (s *server) load(ctx context.Context) {
+	fmt.Fprintf(os.Stderr, "bench: loading %s...\n", s.name())
+	r, pid := &s.row, s.cmd.Process.Pid
 	// Memory under load is sampled while wrk runs, every 200 ms, and
 	// once more at the end; each figure is its peak.
 	peak := newPeakMem()
@@ -161,14 +219,17 @@ func measure(ctx context.Context, o options, t target, workers int, dir string) 
 			case <-stopSampling:
 				return
 			case <-t.C:
-				peak.sample(tree(cmd.Process.Pid))
+				peak.sample(tree(pid))
 			}
 		}
 	}()
 	load := func(path string, res *wrkResult, cpu *float64) {
-		pids := tree(cmd.Process.Pid)
+		if r.err != nil {
+			return
+		}
+		pids := tree(pid)
 		c0 := cpuTicks(pids)
-		got, err := runWrk(ctx, base+path, o.duration, o.connections, o.threads)
+		got, err := runWrk(ctx, s.base+path, s.o.duration, s.o.connections, s.o.threads)
 		if err != nil {
 			r.err = err
 			return
@@ -179,35 +240,43 @@ func measure(ctx context.Context, o options, t target, workers int, dir string) 
 		}
 	}
 	loadFrom := time.Now()
-	load(t.paths["root"], &r.root, &r.cpuRoot)
-	load(t.paths["list10"], &r.list, &r.cpuList)
+	load(s.t.paths["root"], &r.root, &r.cpuRoot)
+	load(s.t.paths["list10"], &r.list, &r.cpuList)
 	loadTo := time.Now()
-	if r.driftIdle, r.driftLoad, err = measureDrift(t.ticks, dir, port, idleFrom, loadFrom, loadTo); err != nil {
-		r.err = err
-	}
 	close(stopSampling)
 	<-sampled
-	peak.sample(tree(cmd.Process.Pid))
+	peak.sample(tree(pid))
 	r.memLoad, r.pssLoad = peak.result()
-	return r
+	var err error
+	if r.driftIdle, r.driftLoad, err = measureDrift(s.t.ticks, s.dir, s.port, s.idleFrom, s.idleTo, loadFrom, loadTo); err != nil && r.err == nil {
+		r.err = err
+	}
+}
+
+func (s *server) stop() {
+	if s.cmd != nil {
+		t0 := time.Now()
+		stop(s.cmd)
+		s.cmd = nil
+		fmt.Fprintf(os.Stderr, "bench: %s stopped in %s\n", s.name(), time.Since(t0).Round(time.Millisecond))
+	}
 }
 
 // waitTree waits until the process has n children (workers) when n > 1.
-func waitTree(pid, n int, within time.Duration) {
+func waitTree(ctx context.Context, pid, n int, within time.Duration) {
 	if n <= 1 {
 		return
 	}
 	deadline := time.Now().Add(within)
-	for len(tree(pid)) < n+1 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	for len(tree(pid)) < n+1 && time.Now().Before(deadline) && sleep(ctx, 10*time.Millisecond) == nil {
 	}
 }
 
 func report(w io.Writer, o options, rows []row) {
 	fmt.Fprintf(w, "# goslo side-by-side benchmark\n\n")
-	fmt.Fprintf(w, "Machine: %d cores (runtime.NumCPU), %s; wrk -t%d -c%d -d%s on 127.0.0.1; the load generator shares the cores.\n\n",
+	fmt.Fprintf(w, "Machine: %d cores (runtime.NumCPU), %s; wrk -t%d -c%d -d%s on 127.0.0.1; the load generator shares the cores. Each target is loaded alone (those not loaded yet idle beside it) and stopped after its load.\n\n",
 		runtime.NumCPU(), runtime.GOOS+"/"+runtime.GOARCH, o.threads, o.connections, o.duration)
-	fmt.Fprintln(w, "Memory per process, the parent first. RSS counts the executable's pages, which the processes of a service share; USS counts the pages mapped by that process alone: with workers, what one more worker costs (a lone process shares its executable with nobody, so its USS is close to its RSS); PSS total is what the processes cost together. Loaded is the peak while wrk ran (sampled every 200 ms). bench/MEMORY.md breaks these figures down.")
+	fmt.Fprintln(w, "Memory per process, the parent first. RSS counts the executable's pages, which the processes of a service share; USS counts the pages mapped by that process alone: with workers, what one more worker costs (a lone process shares its executable with nobody, so its USS is close to its RSS); PSS total is what the processes cost together. Loaded is the peak while wrk ran (sampled every 200 ms). Each server runs its own copy of its executable (pyref: of the interpreter), so the servers that idle side by side do not share those pages; the two pyrefs still share their extension modules and libraries, which takes 4-5 MiB off the USS and PSS of a lone pyref. bench/MEMORY.md breaks these figures down.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| target | workers | start-up to first 200 | RSS/process idle (MiB) | RSS/process loaded (MiB) | USS/process idle (MiB) | USS/process loaded (MiB) | PSS total idle / loaded (MiB) | GET / req/s | p50 | p99 | CPU µs/req | list of 10 req/s | p50 | p99 | CPU µs/req | errors |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
@@ -226,7 +295,7 @@ func report(w io.Writer, o options, rows []row) {
 			r.root.Non2xx+r.root.SocketErrors+r.list.Non2xx+r.list.SocketErrors)
 	}
 	fmt.Fprintf(w, "\n## Periodic task drift\n\n")
-	fmt.Fprintf(w, "A task with a spacing of 1 s in every worker (goslo: ComputeManager._activate_built_servers; pyref: its tick task). Each figure is |interval - 1 s| between two runs of one worker, mean / max, and (in brackets) how many intervals: idle is the %s before the load, loaded is while wrk ran. A worker's first run (run_immediately) is left out.\n\n", o.idle)
+	fmt.Fprintf(w, "A task with a spacing of 1 s in every worker (goslo: ComputeManager._activate_built_servers; pyref: its tick task). Each figure is |interval - 1 s| between two runs of one worker, mean / max, and (in brackets) how many intervals: idle is a window of %s in which every target idled, once all had started and before the first load; loaded is while wrk ran on that target. A worker's first run (run_immediately) is left out.\n\n", o.idle)
 	fmt.Fprintln(w, "| target | workers | idle | loaded |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 	for _, r := range rows {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -19,10 +20,14 @@ import (
 type target struct {
 	name  string
 	paths map[string]string // scenario -> path: "root", "list10"
-	// start runs it with n workers on port and returns its main pid.
-	start func(ctx context.Context, workers, port int, dir string) (*exec.Cmd, error)
+	// command makes ready the command that runs it with n workers on
+	// port (its files in dir), before the clock of its start-up starts.
+	command func(ctx context.Context, workers, port int, dir string) (process, error)
 	// setup, when set, prepares the data the measurements read.
 	setup func(ctx context.Context, base string) error
+	// oneProcess: it runs one process whatever the worker count (the
+	// bare server), so there are no workers to wait for.
+	oneProcess bool
 	// ticks, when set, is where its one-second periodic task logs.
 	ticks *tickSource
 }
@@ -57,6 +62,45 @@ func firstOK(ctx context.Context, url string, within time.Duration) error {
 	return fmt.Errorf("%s: no 200 within %v", url, within)
 }
 
+// process is a server's command, not started yet.
+type process struct {
+	*exec.Cmd
+	out *os.File // its stdout and stderr, if a file: closed once started
+}
+
+// start starts it; its stdout file is then the child's alone.
+func (p process) start() error {
+	err := p.Start()
+	if p.out != nil {
+		p.out.Close()
+	}
+	return err
+}
+
+// private copies the executable bin into dir under a name of its own and
+// returns the copy's path. Each server runs its own copy so that the
+// servers that run side by side in the idle window do not share their
+// executable's pages: those pages count in RSS, PSS and USS as if the
+// server ran alone (goslo and goslo-noaccesslog run one binary, at each
+// worker count).
+func private(bin, dir string, port int) (string, error) {
+	src, err := os.Open(bin)
+	if err != nil {
+		return "", err
+	}
+	defer src.Close()
+	path := filepath.Join(dir, fmt.Sprintf("%s-%d", filepath.Base(bin), port))
+	dst, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o755)
+	if err != nil {
+		return "", err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return "", err
+	}
+	return path, dst.Close()
+}
+
 // stop sends SIGTERM to the process and waits (SIGKILL after 30 s).
 func stop(cmd *exec.Cmd) {
 	cmd.Process.Signal(syscall.SIGTERM)
@@ -81,18 +125,31 @@ func pyrefTarget(dir string) target {
 		ticks: &tickSource{line: pyrefTick, log: func(run string, port int) string {
 			return filepath.Join(run, fmt.Sprintf("pyref-%d.log", port))
 		}},
-		start: func(ctx context.Context, workers, port int, run string) (*exec.Cmd, error) {
+		command: func(ctx context.Context, workers, port int, run string) (process, error) {
 			conf := filepath.Join(run, fmt.Sprintf("pyref-%d.conf", port))
 			text := fmt.Sprintf("[DEFAULT]\nbind_port = %d\nworkers = %d\nrestart_method = mutate\nlog_file = %s\n",
 				port, workers, filepath.Join(run, fmt.Sprintf("pyref-%d.log", port)))
 			if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
-				return nil, err
+				return process{}, err
 			}
-			cmd := exec.CommandContext(ctx, "/usr/bin/python3", "pyref.py", "--config-file", "pyref.conf", "--config-file", conf)
+			// Its own copy of the interpreter, as each Go server runs its
+			// own copy of its executable (see private): the two pyrefs
+			// idle side by side. The extension modules and libraries it
+			// loads are still shared with the other pyref (and with any
+			// other Python on the machine), which takes 4-5 MiB off a lone
+			// pyref's USS and PSS (RSS does not change); see RESULTS.md.
+			python, err := filepath.EvalSymlinks("/usr/bin/python3")
+			if err != nil {
+				return process{}, err
+			}
+			if python, err = private(python, run, port); err != nil {
+				return process{}, err
+			}
+			cmd := exec.CommandContext(ctx, python, "pyref.py", "--config-file", "pyref.conf", "--config-file", conf)
 			cmd.Dir = dir
 			cmd.Stdout, cmd.Stderr = nil, nil
 			cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
-			return cmd, cmd.Start()
+			return process{Cmd: cmd}, nil
 		},
 	}
 }
@@ -102,21 +159,23 @@ func binaryTarget(name, bin string, paths map[string]string, confText func(worke
 	return target{
 		name:  name,
 		paths: paths,
-		start: func(ctx context.Context, workers, port int, run string) (*exec.Cmd, error) {
+		command: func(ctx context.Context, workers, port int, run string) (process, error) {
 			conf := filepath.Join(run, name+"-"+strconv.Itoa(port)+".conf")
 			if err := os.WriteFile(conf, []byte(confText(workers, port, run)), 0o644); err != nil {
-				return nil, err
+				return process{}, err
 			}
-			cmd := exec.CommandContext(ctx, bin, "--config-file", conf)
+			exe, err := private(bin, run, port)
+			if err != nil {
+				return process{}, err
+			}
+			cmd := exec.CommandContext(ctx, exe, "--config-file", conf)
 			cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 			logf, err := os.Create(filepath.Join(run, name+"-"+strconv.Itoa(port)+".out"))
 			if err != nil {
-				return nil, err
+				return process{}, err
 			}
 			cmd.Stdout, cmd.Stderr = logf, logf
-			err = cmd.Start()
-			logf.Close()
-			return cmd, err
+			return process{Cmd: cmd, out: logf}, nil
 		},
 	}
 }
