@@ -202,7 +202,7 @@ func (m *Model) listQuery(ctx context.Context, tx *Tx, opts ListOptions, proj *p
 		}
 	}
 	var b strings.Builder
-	b.WriteString("SELECT " + proj.selectList + " FROM " + c.table)
+	b.WriteString("SELECT " + proj.list(tx.db) + " FROM " + c.table)
 	if len(where) > 0 {
 		b.WriteString(" WHERE " + strings.Join(where, " AND "))
 	}

@@ -616,3 +616,71 @@ func TestModelUpdateRefusesUnstoredChanges(t *testing.T) {
 		t.Errorf("update of the revision: %v", err)
 	}
 }
+
+// TestModelReadsStoredTimeForms writes a SQLite time column in each form
+// SQLite's date functions, CURRENT_TIMESTAMP, other programs or an older
+// goslo may have left in it, and reads it back through Get, List and a
+// List of some fields: every form is the same instant, whatever reads it
+// (the select lists hand SQLite's time columns over as text).
+func TestModelReadsStoredTimeForms(t *testing.T) {
+	d, _ := synced(t, backend{db.SQLite, sqliteURL})
+	want := time.Date(2024, 2, 29, 23, 59, 58, 0, time.UTC)
+	for _, tc := range []struct{ stored string }{
+		{"2024-02-29 23:59:58.000000"},
+		{"2024-02-29 23:59:58"},
+		{"2024-02-29T23:59:58"},
+		{"2024-02-29T23:59:58Z"},
+		{"2024-03-01 00:59:58+01:00"},
+		{"2024-02-29 23:59:58 +0000 UTC"},
+	} {
+		t.Run(tc.stored, func(t *testing.T) {
+			n := testmodel.Note.New()
+			mustSet(t, n, map[string]any{"title": tc.stored})
+			if err := testmodel.Notes.Create(ctx, d, n); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.SQL().ExecContext(ctx, "UPDATE notes SET created_at = ?, updated_at = ? WHERE id = ?",
+				tc.stored, tc.stored, key(n)); err != nil {
+				t.Fatal(err)
+			}
+			got, err := testmodel.Notes.Get(ctx, d, key(n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := testmodel.Notes.List(ctx, d, db.ListOptions{Filters: map[string]any{"id": key(n)}})
+			if err != nil || len(list) != 1 {
+				t.Fatal(len(list), err)
+			}
+			some, err := testmodel.Notes.List(ctx, d, db.ListOptions{Fields: []string{"title"}, Filters: map[string]any{"id": key(n)}})
+			if err != nil || len(some) != 1 {
+				t.Fatal(len(some), err)
+			}
+			for _, r := range []struct {
+				name   string
+				o      *objects.Object
+				fields []string
+			}{{"get", got, []string{"created_at", "updated_at"}}, {"list", list[0], []string{"created_at", "updated_at"}},
+				{"list of some fields", some[0], []string{"updated_at"}}} {
+				for _, f := range r.fields {
+					v, err := objects.Get[time.Time](r.o, f)
+					if err != nil || !v.Equal(want) {
+						t.Errorf("%s: %s = %v, %v; want %v", r.name, f, v, err, want)
+					}
+				}
+			}
+		})
+	}
+	t.Run("not a time", func(t *testing.T) {
+		n := testmodel.Note.New()
+		if err := testmodel.Notes.Create(ctx, d, n); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.SQL().ExecContext(ctx, "UPDATE notes SET updated_at = 'soon' WHERE id = ?", key(n)); err != nil {
+			t.Fatal(err)
+		}
+		_, err := testmodel.Notes.Get(ctx, d, key(n))
+		if err == nil || !strings.Contains(err.Error(), "updated_at") || !strings.Contains(err.Error(), `"soon"`) {
+			t.Errorf("reading updated_at 'soon': %v, want an error naming the column and the value", err)
+		}
+	})
+}
