@@ -393,9 +393,12 @@ func (o *Object) Set(name string, v any) error {
 	}
 	f := &o.class.Fields[i]
 	var nv any
-	if v == nil || isNilObject(v) {
+	switch {
+	case v == nil || isNilObject(v):
 		nv, err = o.null(i, o.ctx(name))
-	} else {
+	case takenAsIs(f.Type, v):
+		nv = v
+	default:
 		nv, err = f.Type.coerce(o.ctx(name), v)
 	}
 	if err != nil {
@@ -411,6 +414,21 @@ func (o *Object) Set(name string, v any) error {
 	*s = setSlot(nv)
 	s.changed = true
 	return nil
+}
+
+// takenAsIs reports a value that t's coerce would return unchanged and
+// that needs no error context: a Go string for a String or UUID, an int64
+// for an Integer. Set skips coerce for them, which saves boxing the value
+// again and allocating the context (a database row sets these by the
+// dozen).
+func takenAsIs(t Type, v any) bool {
+	switch v.(type) {
+	case string:
+		return t == String || t == SensitiveString || t == UUID
+	case int64:
+		return t == Integer
+	}
+	return false
 }
 
 // null is oslo's Field._null: the value a field takes for None.

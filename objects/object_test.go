@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -330,6 +331,39 @@ func TestGetTyped(t *testing.T) {
 	}
 	if err := o.Unset("id"); err != nil || o.IsSet("id") {
 		t.Errorf("Unset: %v, still set %v", err, o.IsSet("id"))
+	}
+}
+
+// TestSetTakesPlainValuesAsIs checks that a string set on a String or a
+// UUID and an int64 set on an Integer are stored as they are, without an
+// allocation: a database read sets such fields on every row.
+func TestSetTakesPlainValuesAsIs(t *testing.T) {
+	reg := objectstest.NewRegistry()
+	s := newServer(t, reg)
+	for _, tc := range []struct {
+		field string
+		in    any
+	}{
+		{"id", int64(1 << 40)},
+		{"uuid", "4f1d2c9e-0a3b-4c5d-8e6f-7a8b9c0d1e2f"},
+		{"name", "a name that is not interned"},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			allocs := testing.AllocsPerRun(100, func() {
+				if err := s.Set(tc.field, tc.in); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if got, err := s.Get(tc.field); err != nil || got != tc.in {
+				t.Errorf("%s = %v, %v; want %v", tc.field, got, err, tc.in)
+			}
+			if !slices.Contains(s.Changed(), tc.field) {
+				t.Errorf("%s not marked changed", tc.field)
+			}
+			if allocs != 0 {
+				t.Errorf("Set(%q, %T) allocates %v times, want 0", tc.field, tc.in, allocs)
+			}
+		})
 	}
 }
 
