@@ -439,6 +439,11 @@ type projection struct {
 	// the form the column is written in, instead of the driver trying
 	// its own time layouts on each value.
 	sqliteList string
+
+	mu sync.RWMutex
+	// queries are the statements of lists by the shape of their filters
+	// (listQuery).
+	queries map[string]string
 }
 
 // newProjection returns the projection of cols.
