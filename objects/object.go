@@ -418,15 +418,20 @@ func (o *Object) Set(name string, v any) error {
 
 // takenAsIs reports a value that t's coerce would return unchanged and
 // that needs no error context: a Go string for a String or UUID, an int64
-// for an Integer. Set skips coerce for them, which saves boxing the value
+// for an Integer, a UTC time to the microsecond for a DateTime. Set skips coerce for them, which saves boxing the value
 // again and allocating the context (a database row sets these by the
 // dozen).
 func takenAsIs(t Type, v any) bool {
-	switch v.(type) {
+	switch x := v.(type) {
 	case string:
 		return t == String || t == SensitiveString || t == UUID
 	case int64:
 		return t == Integer
+	case time.Time:
+		// What coerce would leave alone: UTC to the microsecond, in
+		// Python's years.
+		y := x.Year()
+		return t == DateTime && x.Location() == time.UTC && x.Nanosecond()%1000 == 0 && y >= 1 && y <= 9999
 	}
 	return false
 }
