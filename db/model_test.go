@@ -705,3 +705,68 @@ func TestModelReadsStoredTimeForms(t *testing.T) {
 		}
 	})
 }
+
+// TestModelListKeptStatementsAcrossConnectionsAndSchemaChanges runs the
+// same lists (whose statement text the model keeps, and which each SQLite
+// connection keeps prepared) on connections that are recycled after each
+// use, and across a change of the table's schema made by another
+// connection: each list sees exactly the committed rows, every time.
+func TestModelListKeptStatementsAcrossConnectionsAndSchemaChanges(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		d, url := synced(t, b)
+		o := testOptions(url)
+		o.ConnectionRecycleTime = time.Nanosecond // a new connection for each use
+		recycled := openWith(t, o)
+		var ids []int64
+		for i := range 3 {
+			n := testmodel.Note.New()
+			mustSet(t, n, map[string]any{"title": fmt.Sprintf("n%d", i), "hits": int64(i)})
+			if err := testmodel.Notes.Create(ctx, d, n); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, key(n))
+		}
+		check := func(t *testing.T, step string, want map[int64]string) {
+			t.Helper()
+			for _, q := range []*db.DB{d, recycled} {
+				for id, title := range want {
+					for _, fields := range [][]string{nil, {"title"}} {
+						l, err := testmodel.Notes.List(ctx, q, db.ListOptions{Filters: map[string]any{"title": title}, Fields: fields, Limit: 5})
+						if err != nil || len(l) != 1 || key(l[0]) != id {
+							t.Fatalf("%s: list title %q (fields %v): %d rows, %v; want note %d", step, title, fields, len(l), err, id)
+						}
+					}
+				}
+				l, err := testmodel.Notes.List(ctx, q, db.ListOptions{Filters: map[string]any{"id": ids}})
+				if err != nil || len(l) != len(want) {
+					t.Fatalf("%s: list of all: %d rows, %v; want %d", step, len(l), err, len(want))
+				}
+			}
+		}
+		want := map[int64]string{ids[0]: "n0", ids[1]: "n1", ids[2]: "n2"}
+		check(t, "first", want)
+		check(t, "again", want)
+		// Another connection changes the schema: the statements kept
+		// by the pooled connections are prepared again by SQLite.
+		if _, err := d.SQL().ExecContext(ctx, "ALTER TABLE notes ADD COLUMN extra VARCHAR(10)"); err != nil {
+			t.Fatal(err)
+		}
+		check(t, "after ALTER TABLE", want)
+		// A committed write is seen by the next list on every pool.
+		l, err := testmodel.Notes.List(ctx, recycled, db.ListOptions{Filters: map[string]any{"title": "n1"}})
+		if err != nil || len(l) != 1 {
+			t.Fatal(len(l), err)
+		}
+		mustSet(t, l[0], map[string]any{"title": "renamed"})
+		if err := testmodel.Notes.Update(ctx, recycled, l[0]); err != nil {
+			t.Fatal(err)
+		}
+		want[ids[1]] = "renamed"
+		check(t, "after an update", want)
+		for _, q := range []*db.DB{d, recycled} {
+			if l, err := testmodel.Notes.List(ctx, q, db.ListOptions{Filters: map[string]any{"title": "n1"}}); err != nil || len(l) != 0 {
+				t.Errorf("the old title still lists: %d rows, %v", len(l), err)
+			}
+		}
+	})
+}
