@@ -143,7 +143,13 @@
 // parse_qsl's query) no Go URL parser follows. The retry loop and the
 // error classes follow oslo.db's, which no Go library mirrors. The SQLite
 // driver parses each statement anew, so each SQLite connection keeps the
-// statements it prepared (stmtcache.go): a load costs a third less. The
+// statements it prepared (stmtcache.go): a load costs a third less. A
+// List without Where, Sort or Marker keeps the text of its statement by
+// the shape of its filters, so that a repeated list only computes its
+// arguments. On SQLite the select lists read time columns as +"col" (the
+// same value, without the declared type): the driver would try its time
+// layouts on every value, and this package reads the one form it writes
+// by hand (other forms through time.Parse). The
 // object mapping is written out rather than found by reflection: the
 // service lists its columns, and each step from a field to a column is
 // plain to read.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/goslo/goslo/objects"
@@ -163,6 +164,111 @@ func (m *Model) sortCols(sorts []Sort) ([]sortCol, error) {
 }
 
 func (m *Model) listQuery(ctx context.Context, tx *Tx, opts ListOptions, proj *projection) (string, []any, error) {
+	// A list without conditions, sorts or marker of its own (most of an
+	// API's) has a statement that depends only on the shape of its filters:
+	// the projection keeps the text made the first time, and the filters
+	// give only their arguments.
+	var kb [192]byte
+	shape, cacheable := filterShape(kb[:0], tx.db, opts)
+	if cacheable {
+		proj.mu.RLock()
+		query, ok := proj.queries[string(shape)]
+		proj.mu.RUnlock()
+		if ok {
+			args, err := m.filterArgs(tx.db, opts)
+			return query, args, err
+		}
+	}
+	query, args, err := m.buildListQuery(ctx, tx, opts, proj)
+	if err != nil || !cacheable {
+		return query, args, err
+	}
+	query = tx.db.rebind(query)
+	proj.mu.Lock()
+	if proj.queries == nil {
+		proj.queries = map[string]string{}
+	}
+	if len(proj.queries) < maxListShapes {
+		proj.queries[string(shape)] = query
+	}
+	proj.mu.Unlock()
+	return query, args, nil
+}
+
+// maxListShapes bounds the statements a projection keeps (the lengths of
+// "in" filters make shapes without end).
+const maxListShapes = 64
+
+// maxShapeFilters is the most filters a list whose statement is kept
+// may have.
+const maxShapeFilters = 8
+
+// filterShape appends to b what the statement of a list without Where,
+// Sort and Marker depends on besides its projection: the backend,
+// ReadDeleted, each filter's name (sorted) and whether its value is
+// NULL, a list of so many values or one value, and whether there is a
+// limit. false: the list's statement is not kept.
+func filterShape(b []byte, d *DB, opts ListOptions) ([]byte, bool) {
+	if len(opts.Where) > 0 || len(opts.Sort) > 0 || opts.Marker != nil || len(opts.Filters) > maxShapeFilters {
+		return b, false
+	}
+	var kk [maxShapeFilters]string
+	keys := kk[:0]
+	for f := range opts.Filters {
+		keys = append(keys, f)
+	}
+	slices.Sort(keys)
+	b = append(b, d.backend...)
+	b = append(b, 0)
+	b = append(b, opts.ReadDeleted...)
+	for _, f := range keys {
+		b = append(b, 0)
+		b = append(b, f...)
+		b = append(b, 0)
+		switch v := opts.Filters[f]; {
+		case v == nil:
+			b = append(b, 'n')
+		default:
+			if n, isList := listLen(v); isList {
+				b = append(b, 'l')
+				b = strconv.AppendInt(b, int64(n), 10)
+			} else {
+				b = append(b, 'v')
+			}
+		}
+	}
+	if opts.Limit > 0 {
+		b = append(b, 0, 'L')
+	}
+	return b, true
+}
+
+// filterArgs returns the arguments of the filters of a list whose
+// statement is kept (see filterShape), in the order buildListQuery
+// gives them.
+func (m *Model) filterArgs(d *DB, opts ListOptions) ([]any, error) {
+	args := make([]any, 0, len(opts.Filters)+1)
+	for _, f := range sortedKeys(opts.Filters) {
+		var err error
+		if args, err = m.condArgs(d, filterCond(f, opts.Filters[f]), args); err != nil {
+			return nil, &Error{Kind: ErrInvalidFilter, Op: fmt.Sprintf("filter %s", f), Err: err}
+		}
+	}
+	if opts.Limit > 0 {
+		args = append(args, opts.Limit)
+	}
+	return args, nil
+}
+
+// filterCond is the condition of a filter: = its value, or in its list.
+func filterCond(f string, v any) Cond {
+	if _, isList := listLen(v); isList {
+		return Cond{Field: f, Op: "in", Value: v}
+	}
+	return Cond{Field: f, Op: "=", Value: v}
+}
+
+func (m *Model) buildListQuery(ctx context.Context, tx *Tx, opts ListOptions, proj *projection) (string, []any, error) {
 	c := m.c
 	var where []string
 	var args []any
@@ -173,12 +279,7 @@ func (m *Model) listQuery(ctx context.Context, tx *Tx, opts ListOptions, proj *p
 	}
 	conds := make([]Cond, 0, len(opts.Filters)+len(opts.Where))
 	for _, f := range sortedKeys(opts.Filters) {
-		v := opts.Filters[f]
-		if _, isList := listValues(v); isList {
-			conds = append(conds, Cond{Field: f, Op: "in", Value: v})
-		} else {
-			conds = append(conds, Cond{Field: f, Op: "=", Value: v})
-		}
+		conds = append(conds, filterCond(f, opts.Filters[f]))
 	}
 	conds = append(conds, opts.Where...)
 	for _, cd := range conds {
@@ -202,7 +303,7 @@ func (m *Model) listQuery(ctx context.Context, tx *Tx, opts ListOptions, proj *p
 		}
 	}
 	var b strings.Builder
-	b.WriteString("SELECT " + proj.selectList + " FROM " + c.table)
+	b.WriteString("SELECT " + proj.list(tx.db) + " FROM " + c.table)
 	if len(where) > 0 {
 		b.WriteString(" WHERE " + strings.Join(where, " AND "))
 	}
@@ -231,55 +332,103 @@ func (m *Model) listQuery(ctx context.Context, tx *Tx, opts ListOptions, proj *p
 	return b.String(), args, nil
 }
 
+// condition returns the SQL of cd and its arguments.
 func (m *Model) condition(d *DB, cd Cond) (string, []any, error) {
-	k, err := m.columnFor(cd.Field)
+	k, op, err := m.condOp(cd)
 	if err != nil {
 		return "", nil, err
 	}
-	op := strings.ToLower(strings.TrimSpace(cd.Op))
+	args, err := m.condArgs(d, cd, nil)
+	if err != nil {
+		return "", nil, err
+	}
 	switch op {
-	case "=", "==", "!=", "<>":
+	case "=", "!=":
 		if cd.Value == nil {
-			if op == "=" || op == "==" {
+			if op == "=" {
 				return k.quoted + " IS NULL", nil, nil
 			}
 			return k.quoted + " IS NOT NULL", nil, nil
 		}
-		if op == "==" {
-			op = "="
-		} else if op == "<>" {
-			op = "!="
-		}
-		fallthrough
+		return k.quoted + " " + op + " ?", args, nil
 	case "<", "<=", ">", ">=":
-		a, err := m.filterArg(d, k, cd.Value)
-		if err != nil {
-			return "", nil, err
+		return k.quoted + " " + op + " ?", args, nil
+	}
+	// in, not in
+	if len(args) == 0 {
+		if op == "in" {
+			return "1 = 0", nil, nil
 		}
-		return k.quoted + " " + op + " ?", []any{a}, nil
+		return "1 = 1", nil, nil
+	}
+	marks := strings.Repeat(", ?", len(args))[2:]
+	return k.quoted + " " + strings.ToUpper(op) + " (" + marks + ")", args, nil
+}
+
+// condOp returns the column of cd and its operator: =, !=, <, <=, >,
+// >=, in or not in.
+func (m *Model) condOp(cd Cond) (*col, string, error) {
+	k, err := m.columnFor(cd.Field)
+	if err != nil {
+		return nil, "", err
+	}
+	switch op := strings.ToLower(strings.TrimSpace(cd.Op)); op {
+	case "==":
+		return k, "=", nil
+	case "<>":
+		return k, "!=", nil
+	case "=", "!=", "<", "<=", ">", ">=":
+		return k, op, nil
 	case "in", "not in":
-		vals, ok := listValues(cd.Value)
-		if !ok {
-			return "", nil, fmt.Errorf("%s takes a list, not a %T", op, cd.Value)
+		if _, ok := listLen(cd.Value); !ok {
+			return nil, "", fmt.Errorf("%s takes a list, not a %T", op, cd.Value)
 		}
-		if len(vals) == 0 {
-			if op == "in" {
-				return "1 = 0", nil, nil
-			}
-			return "1 = 1", nil, nil
-		}
-		marks := make([]string, len(vals))
-		args := make([]any, len(vals))
-		for i, v := range vals {
+		return k, op, nil
+	}
+	return nil, "", fmt.Errorf("unknown operator %q", cd.Op)
+}
+
+// condArgs appends the arguments of cd to args: none for a NULL test,
+// one per value of a list, else one.
+func (m *Model) condArgs(d *DB, cd Cond, args []any) ([]any, error) {
+	k, op, err := m.condOp(cd)
+	if err != nil {
+		return nil, err
+	}
+	if op == "in" || op == "not in" {
+		vals, _ := listValues(cd.Value)
+		for _, v := range vals {
 			a, err := m.filterArg(d, k, v)
 			if err != nil {
-				return "", nil, err
+				return nil, err
 			}
-			marks[i], args[i] = "?", a
+			args = append(args, a)
 		}
-		return k.quoted + " " + strings.ToUpper(op) + " (" + strings.Join(marks, ", ") + ")", args, nil
+		return args, nil
 	}
-	return "", nil, fmt.Errorf("unknown operator %q", cd.Op)
+	if cd.Value == nil && (op == "=" || op == "!=") {
+		return args, nil
+	}
+	a, err := m.filterArg(d, k, cd.Value)
+	if err != nil {
+		return nil, err
+	}
+	return append(args, a), nil
+}
+
+// listLen returns the length of the slice types a filter may hold.
+func listLen(v any) (int, bool) {
+	switch x := v.(type) {
+	case []any:
+		return len(x), true
+	case []string:
+		return len(x), true
+	case []int64:
+		return len(x), true
+	case []int:
+		return len(x), true
+	}
+	return 0, false
 }
 
 // listValues returns the elements of the slice types a filter may hold.

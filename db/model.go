@@ -93,19 +93,18 @@ type col struct {
 }
 
 type compiled struct {
-	cols       []*col // in select order: key, Columns, revision, model columns
-	byField    map[string]*col
-	byName     map[string]*col
-	key        *col
-	revision   *col // nil: compare updated_at
-	createdAt  *col
-	updatedAt  *col
-	deletedAt  *col
-	deleted    *col
-	table      string // quoted
-	selectList string
-	allProj    *projection     // every column
-	stored     map[string]bool // fields that Update may write
+	cols      []*col // in select order: key, Columns, revision, model columns
+	byField   map[string]*col
+	byName    map[string]*col
+	key       *col
+	revision  *col // nil: compare updated_at
+	createdAt *col
+	updatedAt *col
+	deletedAt *col
+	deleted   *col
+	table     string          // quoted
+	allProj   *projection     // every column
+	stored    map[string]bool // fields that Update may write
 }
 
 var identRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -240,11 +239,6 @@ func (m *Model) compile() (*compiled, error) {
 		return fail("class %s has neither a Revision field nor an updated_at field: "+
 			"concurrent updates could be lost", m.Class.Name)
 	}
-	names := make([]string, len(c.cols))
-	for i, k := range c.cols {
-		names[i] = k.quoted
-	}
-	c.selectList = strings.Join(names, ", ")
 	c.allProj = c.all()
 	return c, nil
 }
@@ -439,12 +433,42 @@ func (m *Model) check(o *objects.Object) error {
 type projection struct {
 	cols       []*col
 	selectList string
+	// sqliteList is selectList for SQLite: its time columns are selected
+	// as +"col", an expression of the same value that has no declared
+	// type, so that the driver hands over the text and parseTime reads
+	// the form the column is written in, instead of the driver trying
+	// its own time layouts on each value.
+	sqliteList string
+
+	mu sync.RWMutex
+	// queries are the statements of lists by the shape of their filters
+	// (listQuery).
+	queries map[string]string
+}
+
+// newProjection returns the projection of cols.
+func newProjection(cols []*col) *projection {
+	names := make([]string, len(cols))
+	lite := make([]string, len(cols))
+	for i, k := range cols {
+		names[i], lite[i] = k.quoted, k.quoted
+		if k.kind == kTime {
+			lite[i] = "+" + k.quoted
+		}
+	}
+	return &projection{cols: cols, selectList: strings.Join(names, ", "), sqliteList: strings.Join(lite, ", ")}
+}
+
+// list returns the select list for d's backend.
+func (p *projection) list(d *DB) string {
+	if d.backend == SQLite {
+		return p.sqliteList
+	}
+	return p.selectList
 }
 
 // all is the projection of every column.
-func (c *compiled) all() *projection {
-	return &projection{cols: c.cols, selectList: c.selectList}
-}
+func (c *compiled) all() *projection { return newProjection(c.cols) }
 
 // project returns the projection that loads fields (ListOptions.Fields):
 // the key, what Update compares, and the columns of fields, in the
@@ -472,16 +496,13 @@ func (m *Model) project(fields []string) (*projection, error) {
 		}
 		want[k] = true
 	}
-	p := &projection{}
-	var names []string
+	var cols []*col
 	for _, k := range c.cols {
 		if want[k] {
-			p.cols = append(p.cols, k)
-			names = append(names, k.quoted)
+			cols = append(cols, k)
 		}
 	}
-	p.selectList = strings.Join(names, ", ")
-	got, _ := m.projections.LoadOrStore(id, p)
+	got, _ := m.projections.LoadOrStore(id, newProjection(cols))
 	return got.(*projection), nil
 }
 
@@ -570,7 +591,7 @@ func (m *Model) Get(ctx context.Context, q Querier, key int64) (*objects.Object,
 	var o *objects.Object
 	err := q.withRead1(ctx, func(ctx context.Context, tx *Tx) error {
 		var err error
-		o, err = m.scanner(m.c.allProj).scan(tx.QueryRow(ctx, "SELECT "+m.c.selectList+" FROM "+m.c.table+" WHERE "+
+		o, err = m.scanner(m.c.allProj).scan(tx.QueryRow(ctx, "SELECT "+m.c.allProj.list(tx.db)+" FROM "+m.c.table+" WHERE "+
 			m.c.key.quoted+" = ? AND "+m.c.deleted.quoted+" = 0", key))
 		if errors.Is(err, sql.ErrNoRows) {
 			return &Error{Kind: ErrNotFound}

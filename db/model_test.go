@@ -397,6 +397,18 @@ func TestModelList(t *testing.T) {
 			{"filter address canonical", db.ListOptions{Filters: map[string]any{"ip": "10.0.0.003"}}, []string{"w03"}},
 			{"filter in", db.ListOptions{Filters: map[string]any{"name": []string{"w03", "w09", "nope"}}}, []string{"w03", "w09"}},
 			{"filter null", db.ListOptions{Filters: map[string]any{"ratio": nil}}, []string{"w00", "w04", "w08"}},
+			// The same filters with other shapes: another statement each.
+			{"filter not null", db.ListOptions{Filters: map[string]any{"ratio": 5.0}}, []string{"w05"}},
+			{"filter in two", db.ListOptions{Filters: map[string]any{"name": []any{"w01", "w02"}}}, []string{"w01", "w02"}},
+			{"filter in none", db.ListOptions{Filters: map[string]any{"name": []string{}}}, nil},
+			{"filter and limit", db.ListOptions{Filters: map[string]any{"color": "green"}, Limit: 2}, []string{"w01", "w04"}},
+			{"filters", db.ListOptions{Filters: map[string]any{"color": "green", "count": int64(1)}, ReadDeleted: db.ReadDeletedYes},
+				[]string{"w01", "w04", "w07"}},
+			{"filters in", db.ListOptions{Filters: map[string]any{"color": []string{"red", "blue"}, "count": []int64{0, 2}}},
+				[]string{"w00", "w02", "w03", "w05", "w06", "w08", "w09"}},
+			{"filter and in", db.ListOptions{Filters: map[string]any{"name": "w01", "count": []any{1, "2"}}}, []string{"w01"}},
+			{"filters in two", db.ListOptions{Filters: map[string]any{"name": []any{"w01", "w02"}, "color": []string{"red", "green"}}},
+				[]string{"w01"}},
 			{"where", db.ListOptions{Where: []db.Cond{{Field: "count", Op: ">=", Value: 1}, {Field: "name", Op: "<", Value: "w05"}}},
 				[]string{"w01", "w02", "w04"}},
 			{"where created_at", db.ListOptions{Where: []db.Cond{{Field: "created_at", Op: "<=", Value: time.Now().Add(time.Hour)},
@@ -418,16 +430,20 @@ func TestModelList(t *testing.T) {
 			{"nullslast marker", db.ListOptions{Sort: []db.Sort{{Key: "ratio", Dir: "asc-nullslast"}}, Marker: ids[9]},
 				[]string{"w00", "w04", "w08"}},
 		}
-		for _, tc := range tests {
-			t.Run(tc.name, func(t *testing.T) {
-				got, err := m.List(ctx, d, tc.opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if diff := cmp.Diff(tc.want, names(got)); diff != "" {
-					t.Errorf("(-want +got):\n%s", diff)
-				}
-			})
+		// Each list runs twice: the second finds the statement of its
+		// shape kept (and other lists of the same shape ran between).
+		for _, pass := range []string{"made", "kept"} {
+			for _, tc := range tests {
+				t.Run(pass+"/"+tc.name, func(t *testing.T) {
+					got, err := m.List(ctx, d, tc.opts)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff := cmp.Diff(tc.want, names(got)); diff != "" {
+						t.Errorf("(-want +got):\n%s", diff)
+					}
+				})
+			}
 		}
 		// Paging through everything in pages of 3 visits each row once.
 		var seen []string
@@ -457,16 +473,21 @@ func TestModelList(t *testing.T) {
 			{"json sort key", db.ListOptions{Sort: []db.Sort{{Key: "tags"}}}, db.ErrInvalidSortKey},
 			{"bad sort dir", db.ListOptions{Sort: []db.Sort{{Key: "name", Dir: "up"}}}, db.ErrInvalidSortKey},
 			{"bad filter", db.ListOptions{Filters: map[string]any{"nope": 1}}, db.ErrInvalidFilter},
+			// A shape whose statement is kept, with a bad value.
 			{"bad filter value", db.ListOptions{Filters: map[string]any{"color": "purple"}}, db.ErrInvalidFilter},
+			{"bad filter in value", db.ListOptions{Filters: map[string]any{"name": "w01", "count": []any{"x", 1}}}, db.ErrInvalidFilter},
+			{"bad filter list value", db.ListOptions{Filters: map[string]any{"name": []any{"w01", "w02"}, "color": []string{"red", "mauve"}}}, db.ErrInvalidFilter},
 			{"bad read_deleted", db.ListOptions{ReadDeleted: "maybe"}, db.ErrInvalidFilter},
 		}
-		for _, tc := range errs {
-			t.Run(tc.name, func(t *testing.T) {
-				_, err := m.List(ctx, d, tc.opts)
-				if !errors.Is(err, tc.kind) {
-					t.Errorf("error %v, want %v", err, tc.kind)
-				}
-			})
+		for _, pass := range []string{"made", "kept"} {
+			for _, tc := range errs {
+				t.Run(pass+"/"+tc.name, func(t *testing.T) {
+					_, err := m.List(ctx, d, tc.opts)
+					if !errors.Is(err, tc.kind) {
+						t.Errorf("error %v, want %v", err, tc.kind)
+					}
+				})
+			}
 		}
 		found, err := m.Find(ctx, d, db.ListOptions{Filters: map[string]any{"name": "w05"}})
 		if err != nil || key(found) != ids[5] {
@@ -615,4 +636,137 @@ func TestModelUpdateRefusesUnstoredChanges(t *testing.T) {
 	if err := m.Update(ctx, d, c); err == nil || !strings.Contains(err.Error(), "kept by the store") {
 		t.Errorf("update of the revision: %v", err)
 	}
+}
+
+// TestModelReadsStoredTimeForms writes a SQLite time column in each form
+// SQLite's date functions, CURRENT_TIMESTAMP, other programs or an older
+// goslo may have left in it, and reads it back through Get, List and a
+// List of some fields: every form is the same instant, whatever reads it
+// (the select lists hand SQLite's time columns over as text).
+func TestModelReadsStoredTimeForms(t *testing.T) {
+	d, _ := synced(t, backend{db.SQLite, sqliteURL})
+	want := time.Date(2024, 2, 29, 23, 59, 58, 0, time.UTC)
+	for _, tc := range []struct{ stored string }{
+		{"2024-02-29 23:59:58.000000"},
+		{"2024-02-29 23:59:58"},
+		{"2024-02-29T23:59:58"},
+		{"2024-02-29T23:59:58Z"},
+		{"2024-03-01 00:59:58+01:00"},
+		{"2024-02-29 23:59:58 +0000 UTC"},
+	} {
+		t.Run(tc.stored, func(t *testing.T) {
+			n := testmodel.Note.New()
+			mustSet(t, n, map[string]any{"title": tc.stored})
+			if err := testmodel.Notes.Create(ctx, d, n); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := d.SQL().ExecContext(ctx, "UPDATE notes SET created_at = ?, updated_at = ? WHERE id = ?",
+				tc.stored, tc.stored, key(n)); err != nil {
+				t.Fatal(err)
+			}
+			got, err := testmodel.Notes.Get(ctx, d, key(n))
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := testmodel.Notes.List(ctx, d, db.ListOptions{Filters: map[string]any{"id": key(n)}})
+			if err != nil || len(list) != 1 {
+				t.Fatal(len(list), err)
+			}
+			some, err := testmodel.Notes.List(ctx, d, db.ListOptions{Fields: []string{"title"}, Filters: map[string]any{"id": key(n)}})
+			if err != nil || len(some) != 1 {
+				t.Fatal(len(some), err)
+			}
+			for _, r := range []struct {
+				name   string
+				o      *objects.Object
+				fields []string
+			}{{"get", got, []string{"created_at", "updated_at"}}, {"list", list[0], []string{"created_at", "updated_at"}},
+				{"list of some fields", some[0], []string{"updated_at"}}} {
+				for _, f := range r.fields {
+					v, err := objects.Get[time.Time](r.o, f)
+					if err != nil || !v.Equal(want) {
+						t.Errorf("%s: %s = %v, %v; want %v", r.name, f, v, err, want)
+					}
+				}
+			}
+		})
+	}
+	t.Run("not a time", func(t *testing.T) {
+		n := testmodel.Note.New()
+		if err := testmodel.Notes.Create(ctx, d, n); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.SQL().ExecContext(ctx, "UPDATE notes SET updated_at = 'soon' WHERE id = ?", key(n)); err != nil {
+			t.Fatal(err)
+		}
+		_, err := testmodel.Notes.Get(ctx, d, key(n))
+		if err == nil || !strings.Contains(err.Error(), "updated_at") || !strings.Contains(err.Error(), `"soon"`) {
+			t.Errorf("reading updated_at 'soon': %v, want an error naming the column and the value", err)
+		}
+	})
+}
+
+// TestModelListKeptStatementsAcrossConnectionsAndSchemaChanges runs the
+// same lists (whose statement text the model keeps, and which each SQLite
+// connection keeps prepared) on connections that are recycled after each
+// use, and across a change of the table's schema made by another
+// connection: each list sees exactly the committed rows, every time.
+func TestModelListKeptStatementsAcrossConnectionsAndSchemaChanges(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, b backend) {
+		d, url := synced(t, b)
+		o := testOptions(url)
+		o.ConnectionRecycleTime = time.Nanosecond // a new connection for each use
+		recycled := openWith(t, o)
+		var ids []int64
+		for i := range 3 {
+			n := testmodel.Note.New()
+			mustSet(t, n, map[string]any{"title": fmt.Sprintf("n%d", i), "hits": int64(i)})
+			if err := testmodel.Notes.Create(ctx, d, n); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, key(n))
+		}
+		check := func(t *testing.T, step string, want map[int64]string) {
+			t.Helper()
+			for _, q := range []*db.DB{d, recycled} {
+				for id, title := range want {
+					for _, fields := range [][]string{nil, {"title"}} {
+						l, err := testmodel.Notes.List(ctx, q, db.ListOptions{Filters: map[string]any{"title": title}, Fields: fields, Limit: 5})
+						if err != nil || len(l) != 1 || key(l[0]) != id {
+							t.Fatalf("%s: list title %q (fields %v): %d rows, %v; want note %d", step, title, fields, len(l), err, id)
+						}
+					}
+				}
+				l, err := testmodel.Notes.List(ctx, q, db.ListOptions{Filters: map[string]any{"id": ids}})
+				if err != nil || len(l) != len(want) {
+					t.Fatalf("%s: list of all: %d rows, %v; want %d", step, len(l), err, len(want))
+				}
+			}
+		}
+		want := map[int64]string{ids[0]: "n0", ids[1]: "n1", ids[2]: "n2"}
+		check(t, "first", want)
+		check(t, "again", want)
+		// Another connection changes the schema: the statements kept
+		// by the pooled connections are prepared again by SQLite.
+		if _, err := d.SQL().ExecContext(ctx, "ALTER TABLE notes ADD COLUMN extra VARCHAR(10)"); err != nil {
+			t.Fatal(err)
+		}
+		check(t, "after ALTER TABLE", want)
+		// A committed write is seen by the next list on every pool.
+		l, err := testmodel.Notes.List(ctx, recycled, db.ListOptions{Filters: map[string]any{"title": "n1"}})
+		if err != nil || len(l) != 1 {
+			t.Fatal(len(l), err)
+		}
+		mustSet(t, l[0], map[string]any{"title": "renamed"})
+		if err := testmodel.Notes.Update(ctx, recycled, l[0]); err != nil {
+			t.Fatal(err)
+		}
+		want[ids[1]] = "renamed"
+		check(t, "after an update", want)
+		for _, q := range []*db.DB{d, recycled} {
+			if l, err := testmodel.Notes.List(ctx, q, db.ListOptions{Filters: map[string]any{"title": "n1"}}); err != nil || len(l) != 0 {
+				t.Errorf("the old title still lists: %d rows, %v", len(l), err)
+			}
+		}
+	})
 }

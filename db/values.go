@@ -29,13 +29,18 @@ func (d *DB) TimeArg(t time.Time) any {
 }
 
 // timeLayouts are the forms a time read back may take: ours, SQLite's
-// CURRENT_TIMESTAMP, and ISO 8601 with a zone.
+// CURRENT_TIMESTAMP, ISO 8601 with a zone, and the other forms SQLite's
+// date functions take (minutes without seconds) or Go's Time.String
+// writes, which the SQLite driver reads as times too.
 var timeLayouts = []string{
 	"2006-01-02 15:04:05.999999999",
 	"2006-01-02T15:04:05.999999999",
 	"2006-01-02 15:04:05.999999999Z07:00",
 	time.RFC3339Nano,
 	"2006-01-02",
+	"2006-01-02 15:04",
+	"2006-01-02T15:04",
+	"2006-01-02 15:04:05.999999999 -0700 MST",
 }
 
 // parseTime reads a time column: a time.Time (the driver parsed it; a
@@ -53,12 +58,56 @@ func parseTime(v any) (t time.Time, ok bool, err error) {
 	if !isString {
 		return time.Time{}, false, fmt.Errorf("a %T is not a time", v)
 	}
+	if t, ok := parseStored(s); ok {
+		return t, true, nil
+	}
+	if i := strings.Index(s, " m="); i > 0 {
+		s = s[:i] // Time.String's monotonic clock reading
+	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t.UTC(), true, nil
 		}
 	}
 	return time.Time{}, false, fmt.Errorf("%q is not a time", s)
+}
+
+// parseStored reads a time in timeLayout, the form TimeArg writes on
+// SQLite (what nearly every time column holds), without time.Parse's
+// search through a layout; false for anything else.
+func parseStored(s string) (time.Time, bool) {
+	if len(s) != len(timeLayout) || s[4] != '-' || s[7] != '-' || s[10] != ' ' ||
+		s[13] != ':' || s[16] != ':' || s[19] != '.' {
+		return time.Time{}, false
+	}
+	num := func(s string) (int, bool) {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			c := s[i] - '0'
+			if c > 9 {
+				return 0, false
+			}
+			n = n*10 + int(c)
+		}
+		return n, true
+	}
+	year, ok1 := num(s[0:4])
+	month, ok2 := num(s[5:7])
+	day, ok3 := num(s[8:10])
+	hour, ok4 := num(s[11:13])
+	minute, ok5 := num(s[14:16])
+	sec, ok6 := num(s[17:19])
+	usec, ok7 := num(s[20:26])
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && ok7) || month < 1 || month > 12 || day < 1 ||
+		(day > 28 && day > daysIn(time.Month(month), year)) || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, usec*1000, time.UTC), true
+}
+
+// daysIn is the number of days of month in year.
+func daysIn(month time.Month, year int) int {
+	return time.Date(year, month+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // colKind is how a field's value is stored.

@@ -393,9 +393,12 @@ func (o *Object) Set(name string, v any) error {
 	}
 	f := &o.class.Fields[i]
 	var nv any
-	if v == nil || isNilObject(v) {
+	switch {
+	case v == nil || isNilObject(v):
 		nv, err = o.null(i, o.ctx(name))
-	} else {
+	case takenAsIs(f.Type, v):
+		nv = v
+	default:
 		nv, err = f.Type.coerce(o.ctx(name), v)
 	}
 	if err != nil {
@@ -411,6 +414,26 @@ func (o *Object) Set(name string, v any) error {
 	*s = setSlot(nv)
 	s.changed = true
 	return nil
+}
+
+// takenAsIs reports a value that t's coerce would return unchanged and
+// that needs no error context: a Go string for a String or UUID, an int64
+// for an Integer, a UTC time to the microsecond for a DateTime. Set skips coerce for them, which saves boxing the value
+// again and allocating the context (a database row sets these by the
+// dozen).
+func takenAsIs(t Type, v any) bool {
+	switch x := v.(type) {
+	case string:
+		return t == String || t == SensitiveString || t == UUID
+	case int64:
+		return t == Integer
+	case time.Time:
+		// What coerce would leave alone: UTC to the microsecond, in
+		// Python's years.
+		y := x.Year()
+		return t == DateTime && x.Location() == time.UTC && x.Nanosecond()%1000 == 0 && y >= 1 && y <= 9999
+	}
+	return false
 }
 
 // null is oslo's Field._null: the value a field takes for None.

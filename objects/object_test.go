@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,6 +64,8 @@ func TestSetCoercion(t *testing.T) {
 		{"status", nil, "BUILD", ""},
 		{"created_at", "2024-02-29T23:59:59.5+05:30", time.Date(2024, 2, 29, 23, 59, 59, 5e8, time.FixedZone("+05:30", 19800)), ""},
 		{"created_at", time.Date(2024, 1, 1, 0, 0, 0, 1, ist), time.Date(2024, 1, 1, 0, 0, 0, 0, time.FixedZone("+05:30", 19800)), ""},
+		{"created_at", time.Date(2024, 1, 1, 0, 0, 0, 1500, time.UTC), time.Date(2024, 1, 1, 0, 0, 0, 1000, time.UTC), ""},
+		{"created_at", time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), nil, "year 10000 is out of range"},
 		{"created_at", "yesterday", nil, "unable to parse date string"},
 		{"created_at", 5, nil, "a datetime is required"},
 		{"created_at", nil, nil, ""},
@@ -330,6 +333,41 @@ func TestGetTyped(t *testing.T) {
 	}
 	if err := o.Unset("id"); err != nil || o.IsSet("id") {
 		t.Errorf("Unset: %v, still set %v", err, o.IsSet("id"))
+	}
+}
+
+// TestSetTakesPlainValuesAsIs checks that a string set on a String or a
+// UUID, an int64 set on an Integer and a UTC time to the microsecond set
+// on a DateTime are stored as they are, without an allocation: a
+// database read sets such fields on every row.
+func TestSetTakesPlainValuesAsIs(t *testing.T) {
+	reg := objectstest.NewRegistry()
+	s := newServer(t, reg)
+	for _, tc := range []struct {
+		field string
+		in    any
+	}{
+		{"id", int64(1 << 40)},
+		{"uuid", "4f1d2c9e-0a3b-4c5d-8e6f-7a8b9c0d1e2f"},
+		{"name", "a name that is not interned"},
+		{"created_at", time.Date(2024, 2, 29, 23, 59, 58, 123456000, time.UTC)},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			allocs := testing.AllocsPerRun(100, func() {
+				if err := s.Set(tc.field, tc.in); err != nil {
+					t.Fatal(err)
+				}
+			})
+			if got, err := s.Get(tc.field); err != nil || got != tc.in {
+				t.Errorf("%s = %v, %v; want %v", tc.field, got, err, tc.in)
+			}
+			if !slices.Contains(s.Changed(), tc.field) {
+				t.Errorf("%s not marked changed", tc.field)
+			}
+			if allocs != 0 {
+				t.Errorf("Set(%q, %T) allocates %v times, want 0", tc.field, tc.in, allocs)
+			}
+		})
 	}
 }
 
