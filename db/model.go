@@ -710,7 +710,8 @@ func (m *Model) Update(ctx context.Context, q Querier, o *objects.Object) error 
 			where += " AND " + c.updatedAt.quoted + " = ?"
 			args = append(args, tx.db.TimeArg(*oldUpdated))
 		}
-		res, err := tx.Exec(ctx, "UPDATE "+c.table+" SET "+strings.Join(sets, ", ")+" WHERE "+where, args...)
+		update := "UPDATE " + c.table + " SET " + strings.Join(sets, ", ") + " WHERE " + where
+		res, err := tx.Exec(ctx, update, args...)
 		if err != nil {
 			return err
 		}
@@ -721,14 +722,39 @@ func (m *Model) Update(ctx context.Context, q Querier, o *objects.Object) error 
 		if n == 1 {
 			return nil
 		}
-		// Gone, or changed under us?
+		// Gone, or changed under us? SQLite compares updated_at as
+		// text: a row whose time another program wrote in another
+		// spelling (CURRENT_TIMESTAMP's, ISO 8601) differs from ours
+		// although it is the same instant. Read it as stored.
+		sqliteTime := c.revision == nil && oldUpdated != nil && tx.db.backend == SQLite
 		var deleted int64
-		err = tx.QueryRow(ctx, "SELECT "+c.deleted.quoted+" FROM "+c.table+" WHERE "+c.key.quoted+" = ?", key).Scan(&deleted)
+		var stored sql.NullString
+		cols, dest := c.deleted.quoted, []any{&deleted}
+		if sqliteTime {
+			cols, dest = cols+", +"+c.updatedAt.quoted, append(dest, &stored)
+		}
+		err = tx.QueryRow(ctx, "SELECT "+cols+" FROM "+c.table+" WHERE "+c.key.quoted+" = ?", key).Scan(dest...)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && deleted != 0) {
 			return &Error{Kind: ErrNotFound}
 		}
 		if err != nil {
 			return classify(err)
+		}
+		if sqliteTime && stored.Valid {
+			if t, ok, perr := parseTime(stored.String); perr == nil && ok && t.Equal(*oldUpdated) {
+				// Unchanged since loaded: compare with the stored text
+				// itself, in this write transaction.
+				args[len(args)-1] = stored.String
+				if res, err = tx.Exec(ctx, update, args...); err != nil {
+					return err
+				}
+				if n, err = res.RowsAffected(); err != nil {
+					return classify(err)
+				}
+				if n == 1 {
+					return nil
+				}
+			}
 		}
 		return &Error{Kind: ErrConflict}
 	})

@@ -689,6 +689,17 @@ func TestModelReadsStoredTimeForms(t *testing.T) {
 					}
 				}
 			}
+			// The object read saves (the compare is of the stored
+			// instant, whatever its spelling); the other copy, loaded
+			// before that save, then conflicts.
+			mustSet(t, got, map[string]any{"title": "saved"})
+			if err := testmodel.Notes.Update(ctx, d, got); err != nil {
+				t.Errorf("update of a row whose updated_at is %q: %v", tc.stored, err)
+			}
+			mustSet(t, list[0], map[string]any{"title": "stale"})
+			if err := testmodel.Notes.Update(ctx, d, list[0]); !errors.Is(err, db.ErrConflict) {
+				t.Errorf("update of the stale copy: %v, want ErrConflict", err)
+			}
 		})
 	}
 	t.Run("not a time", func(t *testing.T) {
