@@ -150,15 +150,9 @@ func (p *jsonParser) plainString() (string, bool) {
 // ends or escapes a JSON string ('"', '\\', a control character), or
 // len(s). It looks at eight bytes at a time.
 func stringSpecial(s string, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		q := w ^ ('"' * ones)
-		bs := w ^ ('\\' * ones)
-		m := ((w - 0x20*ones) &^ w) | ((q - ones) &^ q) | ((bs - ones) &^ bs)
-		if m&highs != 0 {
-			return i + bits.TrailingZeros64(m&highs)/8
+		if m := specialBytes(load8(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	for ; i < len(s); i++ {
@@ -167,6 +161,24 @@ func stringSpecial(s string, i int) int {
 		}
 	}
 	return i
+}
+
+// load8 returns the eight bytes of s at i as a little-endian word (one
+// load: the compiler merges the byte reads of a slice of known length).
+func load8(s string, i int) uint64 {
+	w := s[i : i+8]
+	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+}
+
+// specialBytes marks, with its high bit, each byte of w that is '"', '\\'
+// or a control character. Only the lowest mark is exact (a borrow may mark
+// a byte above a marked one), which is the one its callers use.
+func specialBytes(w uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := w ^ ('"' * ones)
+	bs := w ^ ('\\' * ones)
+	return (((w - 0x20*ones) &^ w) | ((q - ones) &^ q) | ((bs - ones) &^ bs)) & highs
 }
 
 // keep returns a copy of s, a part of the input that the object being read
@@ -390,72 +402,83 @@ func (p *jsonParser) fastField(o *Object, i int, c *fieldCtx) bool {
 		o.slots[i] = setSlot(v)
 		return true
 	}
-	var ok bool
-	o.slots[i], ok = p.fastSlot(f.Type, c)
-	return ok
+	return p.fastSlot(&o.slots[i], f.Type, c)
 }
 
-// fastSlot reads a non-null field value, strings and numbers unboxed.
-func (p *jsonParser) fastSlot(t Type, c *fieldCtx) (slot, bool) {
+// fastSlot reads a non-null field value into dst, strings and numbers
+// unboxed. dst is only meaningful when it returns true.
+func (p *jsonParser) fastSlot(dst *slot, t Type, c *fieldCtx) bool {
 	switch t := t.(type) {
 	case stringType, uuidType, enumType:
 		v, ok := p.fastString(t)
-		return stringSlot(v), ok
+		*dst = stringSlot(v)
+		return ok
 	case integerType:
 		n, ok := p.fastInt(t)
-		return slot{n: uint64(n), kind: inInt, set: true}, ok
+		*dst = slot{n: uint64(n), kind: inInt, set: true}
+		return ok
 	case floatType:
 		f, ok := p.fastFloat(t)
-		return slot{n: math.Float64bits(f), kind: inFloat, set: true}, ok
+		*dst = slot{n: math.Float64bits(f), kind: inFloat, set: true}
+		return ok
 	case dateTimeType:
 		v, ok := p.plainString()
 		if !ok {
-			return slot{}, false
+			return false
 		}
 		tm, err := parseISOTime(v)
 		if err != nil {
-			return slot{}, false
+			return false
 		}
 		if s, unboxed := timeSlot(tm); unboxed {
-			return s, true
+			*dst = s
+		} else {
+			*dst = setSlot(tm)
 		}
-		return setSlot(tm), true
+		return true
 	case ipType:
 		v, ok := p.plainString()
 		if !ok {
-			return slot{}, false
+			return false
 		}
 		a, err := parseIPString(v)
 		if err != nil || !t.accepts(a) {
-			return slot{}, false
+			return false
 		}
 		if s, unboxed := ipv4Slot(a); unboxed {
-			return s, true
+			*dst = s
+		} else {
+			*dst = setSlot(a)
 		}
-		return setSlot(a), true
+		return true
 	case listType:
 		switch t.kind {
 		case ekString:
 			out, ok := p.stringList(t.elem)
-			return stringsSlot(out), ok
+			*dst = stringsSlot(out)
+			return ok
 		case ekInt:
 			out, ok := p.intList(t.elem.(integerType))
-			return intsSlot(out), ok
+			*dst = intsSlot(out)
+			return ok
 		}
 	case setType:
 		switch e := t.elem.(type) {
 		case integerType:
 			if !e.nonNegative {
 				out, ok := p.intSet()
-				return intsSlot(out), ok
+				*dst = intsSlot(out)
+				return ok
 			}
 		case stringType, uuidType, enumType:
 			out, ok := p.stringSet(t.elem)
-			return stringsSlot(out), ok
+			*dst = stringsSlot(out)
+			return ok
 		}
 	}
 	v, ok := p.fastValue(t, c)
-	return setSlot(v), ok
+	*dst = setSlot(v)
+	return ok
 }
 
 // fastChanges reads a changes list of plain strings, after the data.
