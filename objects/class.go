@@ -77,9 +77,16 @@ type Class struct {
 	defaults   []any    // coerced defaults (nil when none)
 	isObjects  int      // index of "objects" for a list class
 	jsonNames  []string // `"name":` of each field
+	jsonHead   string   // a primitive's start, up to the version's value
+	jsonVer    string   // the class version as a JSON string
 	relPairs   map[string][]versionPair
 	childPairs []versionPair
 	sizeHint   int64 // length of the last JSON written (atomic), to size the next buffer
+}
+
+// quotedName returns field i's name as a JSON string.
+func (c *Class) quotedName(i int) string {
+	return c.jsonNames[i][:len(c.jsonNames[i])-1]
 }
 
 // field returns the index of a field, or -1.
@@ -110,6 +117,7 @@ type Registry struct {
 	classes atomic.Pointer[map[string][]*Class] // newest version first; replaced, never changed
 
 	keyName, keyNamespace, keyVersion, keyData, keyChanges      string
+	keys                                                        [nKeys]string // the five keys as JSON strings, in the order above
 	jsonName, jsonNamespace, jsonVersion, jsonData, jsonChanges string
 }
 
@@ -135,6 +143,9 @@ func NewRegistry(ns string, opts ...Option) *Registry {
 	r.keyData = r.serial + ".data"
 	r.keyChanges = r.serial + ".changes"
 	q := func(k string) string { return string(appendJSONString(nil, k)) + ":" }
+	for i, k := range []string{r.keyName, r.keyNamespace, r.keyVersion, r.keyData, r.keyChanges} {
+		r.keys[i] = string(appendJSONString(nil, k))
+	}
 	r.jsonName = "{" + q(r.keyName)
 	r.jsonNamespace = "," + q(r.keyNamespace)
 	r.jsonVersion = "," + q(r.keyVersion)
@@ -236,6 +247,9 @@ func (r *Registry) prepare(c *Class) error {
 			c.defaults[i] = v
 		}
 	}
+	c.jsonHead = r.jsonName + string(appendJSONString(nil, c.Name)) +
+		r.jsonNamespace + string(appendJSONString(nil, r.namespace)) + r.jsonVersion
+	c.jsonVer = string(appendJSONString(nil, c.Version))
 	c.jsonNames = make([]string, len(c.Fields))
 	for i, f := range c.Fields {
 		c.jsonNames[i] = string(appendJSONString(nil, f.Name)) + ":"

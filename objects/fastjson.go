@@ -38,10 +38,10 @@ func (r *Registry) fastLoad(data []byte) (*Object, bool) {
 	return o, p.pos == len(p.s)
 }
 
-// eachMember calls f for each member of the object at p.pos, with p.pos at
-// the start of the value, which f must read or skip. It leaves p.pos after
-// the object.
-func (p *jsonParser) eachMember(f func(key string) bool) bool {
+// members calls f at the start of each member of the object at p.pos;
+// f must read the key, the colon and the value. It leaves p.pos after the
+// object.
+func (p *jsonParser) members(f func() bool) bool {
 	s := p.s
 	if p.pos >= len(s) || s[p.pos] != '{' {
 		return false
@@ -59,17 +59,7 @@ func (p *jsonParser) eachMember(f func(key string) bool) bool {
 	}
 	for {
 		p.skipSpace()
-		k, ok := p.anyString()
-		if !ok {
-			return false
-		}
-		p.skipSpace()
-		if p.pos >= len(s) || s[p.pos] != ':' {
-			return false
-		}
-		p.pos++
-		p.skipSpace()
-		if !f(k) {
+		if !f() {
 			return false
 		}
 		p.skipSpace()
@@ -87,6 +77,27 @@ func (p *jsonParser) eachMember(f func(key string) bool) bool {
 		}
 		return false
 	}
+}
+
+// eachMember calls f for each member of the object at p.pos, with p.pos at
+// the start of the value, which f must read or skip. It leaves p.pos after
+// the object.
+func (p *jsonParser) eachMember(f func(key string) bool) bool {
+	return p.members(func() bool {
+		k, ok := p.anyString()
+		return ok && p.colon() && f(k)
+	})
+}
+
+// colon reads the colon after a key, and the spaces around it.
+func (p *jsonParser) colon() bool {
+	p.skipSpace()
+	if p.pos >= len(p.s) || p.s[p.pos] != ':' {
+		return false
+	}
+	p.pos++
+	p.skipSpace()
+	return true
 }
 
 // skip moves over one value, checking its syntax, without building it.
@@ -225,6 +236,43 @@ func (p *jsonParser) anyString() (string, bool) {
 	return v, err == nil
 }
 
+// The keys of a primitive, in the order oslo (and ToJSON) writes them.
+const (
+	keyName = iota
+	keyNamespace
+	keyVersion
+	keyData
+	keyChanges
+	nKeys
+)
+
+// primitiveKey reads a member's key and colon, and returns which of the
+// primitive's keys it is, or -1. The key expected next is matched as
+// written, without reading it first.
+func (p *jsonParser) primitiveKey(r *Registry, next int) (int, bool) {
+	if next < nKeys && strings.HasPrefix(p.s[p.pos:], r.keys[next]) {
+		p.pos += len(r.keys[next])
+		return next, p.colon()
+	}
+	k, ok := p.anyString()
+	if !ok || !p.colon() {
+		return 0, false
+	}
+	switch k {
+	case r.keyName:
+		return keyName, true
+	case r.keyNamespace:
+		return keyNamespace, true
+	case r.keyVersion:
+		return keyVersion, true
+	case r.keyData:
+		return keyData, true
+	case r.keyChanges:
+		return keyChanges, true
+	}
+	return -1, true
+}
+
 // fastObject reads the primitive of an object at p.pos. The data is read
 // in place when the name, namespace and version come before it (as oslo
 // and goslo write them), else on a second visit.
@@ -232,58 +280,49 @@ func (p *jsonParser) fastObject(r *Registry, depth int) (*Object, bool) {
 	if depth > maxDepth {
 		return nil, false
 	}
-	var ns, name, version string
-	var seen [5]bool // namespace, name, version, data, changes
+	var head [keyData]string // name, namespace, version
+	var seen [nKeys]bool
 	data, changes := -1, -1
 	var o *Object
-	str := func(i int, dst *string) bool {
-		if seen[i] {
+	next := keyName
+	ok := p.members(func() bool {
+		k, ok := p.primitiveKey(r, next)
+		if !ok {
+			return false
+		}
+		if k < 0 {
+			return p.skip()
+		}
+		if seen[k] {
 			return false // a repeated key: the reference path decides
 		}
-		seen[i] = true
-		var ok bool
-		*dst, ok = p.plainString()
-		return ok
-	}
-	ok := p.eachMember(func(k string) bool {
+		seen[k], next = true, k+1
 		switch k {
-		case r.keyNamespace:
-			return str(0, &ns)
-		case r.keyName:
-			return str(1, &name)
-		case r.keyVersion:
-			return str(2, &version)
-		case r.keyData:
-			if seen[3] {
-				return false
-			}
-			seen[3] = true
-			if seen[0] && seen[1] && seen[2] {
-				var ok bool
-				if o, ok = p.newFast(r, ns, name, version); !ok {
+		case keyData:
+			if seen[keyName] && seen[keyNamespace] && seen[keyVersion] {
+				if o, ok = p.newFast(r, head[keyNamespace], head[keyName], head[keyVersion]); !ok {
 					return false
 				}
 				return p.fastData(o, depth)
 			}
 			data = p.pos
-		case r.keyChanges:
-			if seen[4] {
-				return false
-			}
-			seen[4] = true
+			return p.skip()
+		case keyChanges:
 			if o != nil { // after the data, as usual: read it now
 				return p.fastChanges(o)
 			}
 			changes = p.pos
+			return p.skip()
 		}
-		return p.skip()
+		head[k], ok = p.plainString()
+		return ok
 	})
-	if !ok || !seen[3] {
+	if !ok || !seen[keyName] || !seen[keyNamespace] || !seen[keyVersion] || !seen[keyData] {
 		return nil, false
 	}
 	end := p.pos
 	if o == nil {
-		if o, ok = p.newFast(r, ns, name, version); !ok {
+		if o, ok = p.newFast(r, head[keyNamespace], head[keyName], head[keyVersion]); !ok {
 			return nil, false
 		}
 		p.pos = data
@@ -317,9 +356,9 @@ func (p *jsonParser) newFast(r *Registry, ns, name, version string) (*Object, bo
 }
 
 // fastData reads the data object into o's fields. A repeated key takes
-// its last value, as in Python. Keys usually come in declaration order,
-// written as ToJSON writes them: the next field's `"name":` is matched as
-// it stands before a key is read and looked up.
+// its last value, as in Python. Keys usually come in declaration order
+// (oslo and ToJSON write them so): the next field's name is matched as it
+// stands before a key is read and looked up.
 func (p *jsonParser) fastData(o *Object, depth int) bool {
 	cls := o.class
 	s := p.s
@@ -342,24 +381,21 @@ func (p *jsonParser) fastData(o *Object, depth int) bool {
 	for {
 		p.skipSpace()
 		i := prev + 1
-		if i < len(cls.Fields) && len(cls.jsonNames[i]) == len(cls.Fields[i].Name)+3 &&
-			strings.HasPrefix(s[p.pos:], cls.jsonNames[i]) {
-			// The name needs no escaping, so these bytes are its only
-			// spelling without escapes.
-			p.pos += len(cls.jsonNames[i])
+		if i < len(cls.Fields) && strings.HasPrefix(s[p.pos:], cls.quotedName(i)) {
+			p.pos += len(cls.quotedName(i)) // the next field, as written
 		} else {
 			k, ok := p.anyString()
 			if !ok {
 				return false
 			}
-			p.skipSpace()
-			if p.pos >= len(s) || s[p.pos] != ':' {
-				return false
-			}
-			p.pos++
 			i = cls.field(k)
 		}
-		p.skipSpace()
+		if p.pos < len(s) && s[p.pos] == ':' { // colon, inlined
+			p.pos++
+			p.skipSpace()
+		} else if !p.colon() {
+			return false
+		}
 		if i < 0 {
 			if !p.skip() {
 				return false
@@ -481,11 +517,23 @@ func (p *jsonParser) fastSlot(dst *slot, t Type, c *fieldCtx) bool {
 	return ok
 }
 
-// fastChanges reads a changes list of plain strings, after the data.
+// fastChanges reads a changes list of plain strings, after the data. The
+// names usually come sorted, as written: each is first matched as it
+// stands against the fields that follow the last one in name order.
 func (p *jsonParser) fastChanges(o *Object) bool {
+	cls := o.class
+	j := 0 // in cls.byName
 	return p.elements(func() bool {
+		for ; j < len(cls.byName); j++ {
+			if i := cls.byName[j]; strings.HasPrefix(p.s[p.pos:], cls.quotedName(i)) {
+				p.pos += len(cls.quotedName(i))
+				o.slots[i].changed = true
+				return true
+			}
+		}
+		j = 0
 		k, ok := p.plainString()
-		if i := o.class.field(k); ok && i >= 0 {
+		if i := cls.field(k); ok && i >= 0 {
 			o.slots[i].changed = true
 		}
 		return ok

@@ -621,6 +621,15 @@ func toPval(x any, depth int) (pval, error) {
 	return pval{}, fmt.Errorf("unsupported primitive value of type %T", x)
 }
 
+// jsonPlain marks the bytes a JSON string holds as they are: printable
+// ASCII but '"' and '\\'.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD
 // (written as such, so that reading and writing again gives the same text).
 func appendJSONString(b []byte, s string) []byte {
@@ -640,7 +649,7 @@ func appendJSONString(b []byte, s string) []byte {
 			break
 		}
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if jsonPlain[c] {
 			i++
 			continue
 		}
