@@ -492,12 +492,17 @@ func (o *Object) SetDefaults(names ...string) error {
 
 // isChanged reports obj_what_changed for one field: changed itself, or
 // (for an object field) holding an object with changes, or (the objects
-// of a list class) holding an element with changes.
+// of a list class) holding an element with changes. Small enough to
+// inline: most fields answer from their flag and kind.
 func (o *Object) isChanged(i, depth int) bool {
 	s := &o.slots[i]
-	if s.changed {
-		return true
-	}
+	return s.changed || (s.kind == inAny && o.holdsChanges(i, depth)) // unboxed values are not objects
+}
+
+// holdsChanges is isChanged for a field not marked changed: whether the
+// object(s) it holds have changes.
+func (o *Object) holdsChanges(i, depth int) bool {
+	s := &o.slots[i]
 	if !s.set || depth > maxDepth {
 		return false
 	}

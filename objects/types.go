@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/goslo/goslo/internal/ini"
 )
@@ -626,8 +627,14 @@ func (dateTimeType) appendJSON(b []byte, v any) ([]byte, error) {
 	return appendDateTimeJSON(b, t), nil
 }
 
-// appendDateTimeJSON writes a DateTime field's value.
+// appendDateTimeJSON writes a DateTime field's value. Only a zone name
+// can need escaping.
 func appendDateTimeJSON(b []byte, t time.Time) []byte {
+	if name, _ := t.Zone(); stringSpecial(name, 0) == len(name) && utf8.ValidString(name) {
+		b = append(b, '"')
+		b = appendISOTime(b, t)
+		return append(b, '"')
+	}
 	var tmp [40]byte
 	return appendJSONString(b, string(appendISOTime(tmp[:0], t)))
 }
