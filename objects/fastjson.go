@@ -524,9 +524,11 @@ func (p *jsonParser) fastChanges(o *Object) bool {
 	cls := o.class
 	j := 0 // in cls.byName
 	return p.elements(func() bool {
-		for ; j < len(cls.byName); j++ {
-			if i := cls.byName[j]; strings.HasPrefix(p.s[p.pos:], cls.quotedName(i)) {
-				p.pos += len(cls.quotedName(i))
+		rest := p.s[p.pos:]
+		for ; j < len(cls.byName) && len(rest) > 1; j++ {
+			i := cls.byName[j]
+			if q := cls.quotedName(i); q[1] == rest[1] && strings.HasPrefix(rest, q) {
+				p.pos += len(q)
 				o.slots[i].changed = true
 				return true
 			}
