@@ -77,6 +77,7 @@ type Class struct {
 	defaults   []any    // coerced defaults (nil when none)
 	isObjects  int      // index of "objects" for a list class
 	jsonNames  []string // `"name":` of each field
+	ctxs       []fieldCtx // each field's error context (shared, never changed)
 	jsonHead   string   // a primitive's start, up to the version's value
 	jsonVer    string   // the class version as a JSON string
 	relPairs   map[string][]versionPair
@@ -250,6 +251,10 @@ func (r *Registry) prepare(c *Class) error {
 	c.jsonHead = r.jsonName + string(appendJSONString(nil, c.Name)) +
 		r.jsonNamespace + string(appendJSONString(nil, r.namespace)) + r.jsonVersion
 	c.jsonVer = string(appendJSONString(nil, c.Version))
+	c.ctxs = make([]fieldCtx, len(c.Fields))
+	for i, f := range c.Fields {
+		c.ctxs[i] = fieldCtx{reg: r, obj: c.Name, attr: f.Name}
+	}
 	c.jsonNames = make([]string, len(c.Fields))
 	for i, f := range c.Fields {
 		c.jsonNames[i] = string(appendJSONString(nil, f.Name)) + ":"

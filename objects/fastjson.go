@@ -431,7 +431,7 @@ func (p *jsonParser) fastField(o *Object, i int, c *fieldCtx) bool {
 			o.slots[i] = slot{set: true} // None, without building a context
 			return true
 		}
-		v, err := o.null(i, o.ctx(f.Name))
+		v, err := o.null(i, o.ctx(i))
 		if err != nil {
 			return false
 		}

@@ -266,8 +266,14 @@ func (o *Object) Name() string { return o.class.Name }
 // primitive loaded by the 1.3 class stays "1.0").
 func (o *Object) Version() string { return o.version }
 
-func (o *Object) ctx(attr string) *fieldCtx {
-	return &fieldCtx{reg: o.class.reg, obj: o.class.Name, attr: attr}
+// ctx returns the error context of field i: the one its class made at
+// registration (nothing changes a context it is handed), so that Set does
+// not allocate one.
+func (o *Object) ctx(i int) *fieldCtx {
+	if i < len(o.class.ctxs) {
+		return &o.class.ctxs[i]
+	}
+	return &fieldCtx{reg: o.class.reg, obj: o.class.Name, attr: o.class.Fields[i].Name}
 }
 
 func (o *Object) index(name string) (int, error) {
@@ -394,9 +400,9 @@ func (o *Object) Set(name string, v any) error {
 	f := &o.class.Fields[i]
 	var nv any
 	if v == nil || isNilObject(v) {
-		nv, err = o.null(i, o.ctx(name))
+		nv, err = o.null(i, o.ctx(i))
 	} else {
-		nv, err = f.Type.coerce(o.ctx(name), v)
+		nv, err = f.Type.coerce(o.ctx(i), v)
 	}
 	if err != nil {
 		return err

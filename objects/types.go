@@ -132,7 +132,7 @@ func (t stringType) String() string { return t.name }
 func (t stringType) coerce(c *fieldCtx, v any) (any, error) {
 	switch x := v.(type) {
 	case string:
-		return x, nil
+		return v, nil // as given: boxing x again would allocate
 	case time.Time:
 		return pyDatetimeStr(x), nil
 	}
