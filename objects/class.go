@@ -73,13 +73,13 @@ type Class struct {
 	vt         []int64
 	ver        versionInfo // vt, shared by the objects at this version
 	pep        *pep440
-	byName     []int    // field indexes sorted by name
-	defaults   []any    // coerced defaults (nil when none)
-	isObjects  int      // index of "objects" for a list class
-	jsonNames  []string // `"name":` of each field
+	byName     []int      // field indexes sorted by name
+	defaults   []any      // coerced defaults (nil when none)
+	isObjects  int        // index of "objects" for a list class
+	jsonNames  []string   // `"name":` of each field
 	ctxs       []fieldCtx // each field's error context (shared, never changed)
-	jsonHead   string   // a primitive's start, up to the version's value
-	jsonVer    string   // the class version as a JSON string
+	jsonHead   string     // a primitive's start, up to the version's value
+	jsonVer    string     // the class version as a JSON string
 	relPairs   map[string][]versionPair
 	childPairs []versionPair
 	sizeHint   int64 // length of the last JSON written (atomic), to size the next buffer
