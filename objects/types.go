@@ -619,7 +619,8 @@ func (dateTimeType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
 
 func (dateTimeType) toPrimitive(v any) (any, error) {
 	t, _ := v.(time.Time)
-	return string(appendISOTime(nil, t)), nil
+	var buf [40]byte
+	return string(appendISOTime(buf[:0], t)), nil
 }
 
 func (dateTimeType) appendJSON(b []byte, v any) ([]byte, error) {
