@@ -1,6 +1,7 @@
 package objects
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
 	"slices"
@@ -820,34 +821,40 @@ func (p *jsonParser) intList(elem integerType) ([]int64, bool) {
 
 // stringSet reads a set of strings given as strings.
 func (p *jsonParser) stringSet(elem Type) ([]string, bool) {
-	var out []string
+	var buf [16]string
+	vals := buf[:0]
 	ok := p.elements(func() bool {
 		if p.s[p.pos] != '"' {
 			return false
 		}
 		v, ok := p.fastString(elem)
-		out = append(out, v)
+		vals = append(vals, v)
 		return ok
 	})
 	if !ok {
 		return nil, false
 	}
-	slices.Sort(out)
-	return append([]string{}, slices.Compact(out)...), true
+	return sortedSet(vals), true
 }
 
 // intSet reads a set of integers given as integer literals.
 func (p *jsonParser) intSet() ([]int64, bool) {
 	var buf [16]int64
-	ints := buf[:0]
+	vals := buf[:0]
 	ok := p.elements(func() bool {
 		n, ok := p.intLiteral()
-		ints = append(ints, n)
+		vals = append(vals, n)
 		return ok
 	})
 	if !ok {
 		return nil, false
 	}
-	slices.Sort(ints)
-	return append([]int64{}, slices.Compact(ints)...), true
+	return sortedSet(vals), true
+}
+
+// sortedSet returns a copy of vals (which may be scratch space) sorted,
+// without duplicates: a set as a field holds it.
+func sortedSet[T cmp.Ordered](vals []T) []T {
+	slices.Sort(vals)
+	return append([]T{}, slices.Compact(vals)...)
 }
