@@ -251,7 +251,7 @@ const (
 // primitive's keys it is, or -1. The key expected next is matched as
 // written, without reading it first.
 func (p *jsonParser) primitiveKey(r *Registry, next int) (int, bool) {
-	if next < nKeys && strings.HasPrefix(p.s[p.pos:], r.keys[next]) {
+	if next < nKeys && r.keys[next] != "" && strings.HasPrefix(p.s[p.pos:], r.keys[next]) {
 		p.pos += len(r.keys[next])
 		return next, p.colon()
 	}
@@ -382,8 +382,8 @@ func (p *jsonParser) fastData(o *Object, depth int) bool {
 	for {
 		p.skipSpace()
 		i := prev + 1
-		if i < len(cls.Fields) && strings.HasPrefix(s[p.pos:], cls.quotedName(i)) {
-			p.pos += len(cls.quotedName(i)) // the next field, as written
+		if i < len(cls.Fields) && cls.readNames[i] != "" && strings.HasPrefix(s[p.pos:], cls.readNames[i]) {
+			p.pos += len(cls.readNames[i]) // the next field, as written
 		} else {
 			k, ok := p.anyString()
 			if !ok {
@@ -528,7 +528,7 @@ func (p *jsonParser) fastChanges(o *Object) bool {
 		rest := p.s[p.pos:]
 		for ; j < len(cls.byName) && len(rest) > 1; j++ {
 			i := cls.byName[j]
-			if q := cls.quotedName(i); q[1] == rest[1] && strings.HasPrefix(rest, q) {
+			if q := cls.readNames[i]; q != "" && q[1] == rest[1] && strings.HasPrefix(rest, q) {
 				p.pos += len(q)
 				o.slots[i].changed = true
 				return true
