@@ -99,8 +99,10 @@ func (p *jsonParser) errorf(format string, args ...any) error {
 
 func (p *jsonParser) skipSpace() {
 	for p.pos < len(p.s) {
-		switch p.s[p.pos] {
-		case ' ', '\t', '\n', '\r':
+		switch c := p.s[p.pos]; {
+		case c > ' ': // no space, as in what ToJSON writes: one test
+			return
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			p.pos++
 		default:
 			return
