@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // elemErr adds the index or key of a collection element to the field name
@@ -470,10 +471,16 @@ func appendMap[T any](b []byte, m map[string]T, write func([]byte, T) ([]byte, e
 	}
 	var buf [8]member
 	ms := buf[:0]
+	valid := true
 	for k, v := range m {
 		ms = append(ms, member{k, v})
+		valid = valid && utf8.ValidString(k)
 	}
-	slices.SortFunc(ms, func(x, y member) int { return strings.Compare(x.k, y.k) })
+	if valid {
+		slices.SortFunc(ms, func(x, y member) int { return strings.Compare(x.k, y.k) })
+	} else {
+		ms = readBackOrder(ms, func(m member) string { return m.k })
+	}
 	b = append(b, '{')
 	var err error
 	for i, e := range ms {

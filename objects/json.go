@@ -1,6 +1,7 @@
 package objects
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -688,6 +689,31 @@ func appendJSONString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// readBack is s as a reader gets it back once appendJSONString wrote it:
+// each byte that is not UTF-8 becomes U+FFFD.
+func readBack(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteRune(r) // utf8.RuneError for each such byte
+	}
+	return b.String()
+}
+
+// readBackOrder sorts the members of a map being written whose keys
+// (key(m)) are not all UTF-8, and drops those that would repeat a key:
+// keys are compared as they read back, and of keys that read back alike
+// only one is kept, so that writing what is read back gives the same text.
+// (Keys that are all UTF-8 are simply sorted.)
+func readBackOrder[M any](ms []M, key func(M) string) []M {
+	slices.SortFunc(ms, func(a, b M) int {
+		return cmp.Or(strings.Compare(readBack(key(a)), readBack(key(b))), strings.Compare(key(a), key(b)))
+	})
+	return slices.CompactFunc(ms, func(a, b M) bool { return readBack(key(a)) == readBack(key(b)) })
+}
+
 var errNonFinite = errors.New("NaN and Infinity are not valid JSON")
 
 // appendJSONFloat writes f as Python's json.dumps does (its repr).
@@ -737,7 +763,11 @@ func appendPrimitive(b []byte, x any) ([]byte, error) {
 		for k := range x {
 			keys = append(keys, k)
 		}
-		slices.Sort(keys)
+		if valid := !slices.ContainsFunc(keys, func(k string) bool { return !utf8.ValidString(k) }); valid {
+			slices.Sort(keys)
+		} else {
+			keys = readBackOrder(keys, func(k string) string { return k })
+		}
 		b = append(b, '{')
 		for i, k := range keys {
 			if i > 0 {
