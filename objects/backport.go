@@ -298,12 +298,12 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 	if d != nil {
 		version = d.version
 	}
-	b = append(b, r.jsonName...)
-	b = appendJSONString(b, cls.Name)
-	b = append(b, r.jsonNamespace...)
-	b = appendJSONString(b, r.namespace)
-	b = append(b, r.jsonVersion...)
-	b = appendJSONString(b, version)
+	b = append(b, cls.jsonHead...)
+	if version == cls.Version {
+		b = append(b, cls.jsonVer...)
+	} else {
+		b = appendJSONString(b, version)
+	}
 	b = append(b, r.jsonData...)
 	b = append(b, '{')
 	first := true
@@ -400,7 +400,7 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 			b = append(b, ',')
 		}
 		first = false
-		b = appendJSONString(b, cls.Fields[i].Name)
+		b = append(b, cls.quotedName(i)...)
 	}
 	if !first {
 		b = append(b, ']')

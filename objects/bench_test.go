@@ -123,3 +123,18 @@ func BenchmarkBackportList1000JSON(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSet sets a String field and an Integer field, converting the
+// values as Set does.
+func BenchmarkSet(b *testing.B) {
+	_, obj := benchServer(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := obj.Set("name", "web-02"); err != nil {
+			b.Fatal(err)
+		}
+		if err := obj.Set("id", int64(102)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

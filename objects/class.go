@@ -73,13 +73,33 @@ type Class struct {
 	vt         []int64
 	ver        versionInfo // vt, shared by the objects at this version
 	pep        *pep440
-	byName     []int    // field indexes sorted by name
-	defaults   []any    // coerced defaults (nil when none)
-	isObjects  int      // index of "objects" for a list class
-	jsonNames  []string // `"name":` of each field
+	byName     []int      // field indexes sorted by name
+	defaults   []any      // coerced defaults (nil when none)
+	isObjects  int        // index of "objects" for a list class
+	jsonNames  []string   // `"name":` of each field
+	readNames  []string   // each field's literalJSON, matched in place by the fast path
+	ctxs       []fieldCtx // each field's error context (shared, never changed)
+	jsonHead   string     // a primitive's start, up to the version's value
+	jsonVer    string     // the class version as a JSON string
 	relPairs   map[string][]versionPair
 	childPairs []versionPair
 	sizeHint   int64 // length of the last JSON written (atomic), to size the next buffer
+}
+
+// literalJSON returns s as a JSON string when that spelling is s's own
+// bytes between quotes (nothing escaped or replaced), else "". FromJSON's
+// fast path matches such a spelling in place: the bytes it matches then
+// read as s on the reference path too.
+func literalJSON(s string) string {
+	if q := string(appendJSONString(nil, s)); len(q) == len(s)+2 {
+		return q
+	}
+	return ""
+}
+
+// quotedName returns field i's name as a JSON string.
+func (c *Class) quotedName(i int) string {
+	return c.jsonNames[i][:len(c.jsonNames[i])-1]
 }
 
 // field returns the index of a field, or -1.
@@ -110,6 +130,7 @@ type Registry struct {
 	classes atomic.Pointer[map[string][]*Class] // newest version first; replaced, never changed
 
 	keyName, keyNamespace, keyVersion, keyData, keyChanges      string
+	keys                                                        [nKeys]string // the five keys' literalJSON, in the order above
 	jsonName, jsonNamespace, jsonVersion, jsonData, jsonChanges string
 }
 
@@ -135,6 +156,9 @@ func NewRegistry(ns string, opts ...Option) *Registry {
 	r.keyData = r.serial + ".data"
 	r.keyChanges = r.serial + ".changes"
 	q := func(k string) string { return string(appendJSONString(nil, k)) + ":" }
+	for i, k := range []string{r.keyName, r.keyNamespace, r.keyVersion, r.keyData, r.keyChanges} {
+		r.keys[i] = literalJSON(k)
+	}
 	r.jsonName = "{" + q(r.keyName)
 	r.jsonNamespace = "," + q(r.keyNamespace)
 	r.jsonVersion = "," + q(r.keyVersion)
@@ -235,6 +259,17 @@ func (r *Registry) prepare(c *Class) error {
 			}
 			c.defaults[i] = v
 		}
+	}
+	c.jsonHead = r.jsonName + string(appendJSONString(nil, c.Name)) +
+		r.jsonNamespace + string(appendJSONString(nil, r.namespace)) + r.jsonVersion
+	c.jsonVer = string(appendJSONString(nil, c.Version))
+	c.ctxs = make([]fieldCtx, len(c.Fields))
+	for i, f := range c.Fields {
+		c.ctxs[i] = fieldCtx{reg: r, obj: c.Name, attr: f.Name}
+	}
+	c.readNames = make([]string, len(c.Fields))
+	for i, f := range c.Fields {
+		c.readNames[i] = literalJSON(f.Name)
 	}
 	c.jsonNames = make([]string, len(c.Fields))
 	for i, f := range c.Fields {

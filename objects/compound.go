@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // elemErr adds the index or key of a collection element to the field name
@@ -461,21 +462,34 @@ func (t dictType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJ
 
 // appendMap writes a map with sorted keys, each value by write.
 func appendMap[T any](b []byte, m map[string]T, write func([]byte, T) ([]byte, error)) ([]byte, error) {
-	var kbuf [16]string
-	keys := kbuf[:0]
-	for k := range m {
-		keys = append(keys, k)
+	if len(m) == 0 {
+		return append(b, "{}"...), nil
 	}
-	slices.Sort(keys)
+	type member struct {
+		k string
+		v T
+	}
+	var buf [8]member
+	ms := buf[:0]
+	valid := true
+	for k, v := range m {
+		ms = append(ms, member{k, v})
+		valid = valid && utf8.ValidString(k)
+	}
+	if valid {
+		slices.SortFunc(ms, func(x, y member) int { return strings.Compare(x.k, y.k) })
+	} else {
+		ms = readBackOrder(ms, func(m member) string { return m.k })
+	}
 	b = append(b, '{')
 	var err error
-	for i, k := range keys {
+	for i, e := range ms {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, k)
+		b = appendJSONString(b, e.k)
 		b = append(b, ':')
-		if b, err = write(b, m[k]); err != nil {
+		if b, err = write(b, e.v); err != nil {
 			return b, err
 		}
 	}

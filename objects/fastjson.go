@@ -1,6 +1,7 @@
 package objects
 
 import (
+	"cmp"
 	"math"
 	"math/bits"
 	"slices"
@@ -38,10 +39,10 @@ func (r *Registry) fastLoad(data []byte) (*Object, bool) {
 	return o, p.pos == len(p.s)
 }
 
-// eachMember calls f for each member of the object at p.pos, with p.pos at
-// the start of the value, which f must read or skip. It leaves p.pos after
-// the object.
-func (p *jsonParser) eachMember(f func(key string) bool) bool {
+// members calls f at the start of each member of the object at p.pos;
+// f must read the key, the colon and the value. It leaves p.pos after the
+// object.
+func (p *jsonParser) members(f func() bool) bool {
 	s := p.s
 	if p.pos >= len(s) || s[p.pos] != '{' {
 		return false
@@ -59,17 +60,7 @@ func (p *jsonParser) eachMember(f func(key string) bool) bool {
 	}
 	for {
 		p.skipSpace()
-		k, ok := p.anyString()
-		if !ok {
-			return false
-		}
-		p.skipSpace()
-		if p.pos >= len(s) || s[p.pos] != ':' {
-			return false
-		}
-		p.pos++
-		p.skipSpace()
-		if !f(k) {
+		if !f() {
 			return false
 		}
 		p.skipSpace()
@@ -87,6 +78,27 @@ func (p *jsonParser) eachMember(f func(key string) bool) bool {
 		}
 		return false
 	}
+}
+
+// eachMember calls f for each member of the object at p.pos, with p.pos at
+// the start of the value, which f must read or skip. It leaves p.pos after
+// the object.
+func (p *jsonParser) eachMember(f func(key string) bool) bool {
+	return p.members(func() bool {
+		k, ok := p.anyString()
+		return ok && p.colon() && f(k)
+	})
+}
+
+// colon reads the colon after a key, and the spaces around it.
+func (p *jsonParser) colon() bool {
+	p.skipSpace()
+	if p.pos >= len(p.s) || p.s[p.pos] != ':' {
+		return false
+	}
+	p.pos++
+	p.skipSpace()
+	return true
 }
 
 // skip moves over one value, checking its syntax, without building it.
@@ -150,15 +162,9 @@ func (p *jsonParser) plainString() (string, bool) {
 // ends or escapes a JSON string ('"', '\\', a control character), or
 // len(s). It looks at eight bytes at a time.
 func stringSpecial(s string, i int) int {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		q := w ^ ('"' * ones)
-		bs := w ^ ('\\' * ones)
-		m := ((w - 0x20*ones) &^ w) | ((q - ones) &^ q) | ((bs - ones) &^ bs)
-		if m&highs != 0 {
-			return i + bits.TrailingZeros64(m&highs)/8
+		if m := specialBytes(load8(s, i)); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	for ; i < len(s); i++ {
@@ -167,6 +173,24 @@ func stringSpecial(s string, i int) int {
 		}
 	}
 	return i
+}
+
+// load8 returns the eight bytes of s at i as a little-endian word (one
+// load: the compiler merges the byte reads of a slice of known length).
+func load8(s string, i int) uint64 {
+	w := s[i : i+8]
+	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+}
+
+// specialBytes marks, with its high bit, each byte of w that is '"', '\\'
+// or a control character. Only the lowest mark is exact (a borrow may mark
+// a byte above a marked one), which is the one its callers use.
+func specialBytes(w uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := w ^ ('"' * ones)
+	bs := w ^ ('\\' * ones)
+	return (((w - 0x20*ones) &^ w) | ((q - ones) &^ q) | ((bs - ones) &^ bs)) & highs
 }
 
 // keep returns a copy of s, a part of the input that the object being read
@@ -213,6 +237,43 @@ func (p *jsonParser) anyString() (string, bool) {
 	return v, err == nil
 }
 
+// The keys of a primitive, in the order oslo (and ToJSON) writes them.
+const (
+	keyName = iota
+	keyNamespace
+	keyVersion
+	keyData
+	keyChanges
+	nKeys
+)
+
+// primitiveKey reads a member's key and colon, and returns which of the
+// primitive's keys it is, or -1. The key expected next is matched as
+// written, without reading it first.
+func (p *jsonParser) primitiveKey(r *Registry, next int) (int, bool) {
+	if next < nKeys && r.keys[next] != "" && strings.HasPrefix(p.s[p.pos:], r.keys[next]) {
+		p.pos += len(r.keys[next])
+		return next, p.colon()
+	}
+	k, ok := p.anyString()
+	if !ok || !p.colon() {
+		return 0, false
+	}
+	switch k {
+	case r.keyName:
+		return keyName, true
+	case r.keyNamespace:
+		return keyNamespace, true
+	case r.keyVersion:
+		return keyVersion, true
+	case r.keyData:
+		return keyData, true
+	case r.keyChanges:
+		return keyChanges, true
+	}
+	return -1, true
+}
+
 // fastObject reads the primitive of an object at p.pos. The data is read
 // in place when the name, namespace and version come before it (as oslo
 // and goslo write them), else on a second visit.
@@ -220,58 +281,49 @@ func (p *jsonParser) fastObject(r *Registry, depth int) (*Object, bool) {
 	if depth > maxDepth {
 		return nil, false
 	}
-	var ns, name, version string
-	var seen [5]bool // namespace, name, version, data, changes
+	var head [keyData]string // name, namespace, version
+	var seen [nKeys]bool
 	data, changes := -1, -1
 	var o *Object
-	str := func(i int, dst *string) bool {
-		if seen[i] {
+	next := keyName
+	ok := p.members(func() bool {
+		k, ok := p.primitiveKey(r, next)
+		if !ok {
+			return false
+		}
+		if k < 0 {
+			return p.skip()
+		}
+		if seen[k] {
 			return false // a repeated key: the reference path decides
 		}
-		seen[i] = true
-		var ok bool
-		*dst, ok = p.plainString()
-		return ok
-	}
-	ok := p.eachMember(func(k string) bool {
+		seen[k], next = true, k+1
 		switch k {
-		case r.keyNamespace:
-			return str(0, &ns)
-		case r.keyName:
-			return str(1, &name)
-		case r.keyVersion:
-			return str(2, &version)
-		case r.keyData:
-			if seen[3] {
-				return false
-			}
-			seen[3] = true
-			if seen[0] && seen[1] && seen[2] {
-				var ok bool
-				if o, ok = p.newFast(r, ns, name, version); !ok {
+		case keyData:
+			if seen[keyName] && seen[keyNamespace] && seen[keyVersion] {
+				if o, ok = p.newFast(r, head[keyNamespace], head[keyName], head[keyVersion]); !ok {
 					return false
 				}
 				return p.fastData(o, depth)
 			}
 			data = p.pos
-		case r.keyChanges:
-			if seen[4] {
-				return false
-			}
-			seen[4] = true
+			return p.skip()
+		case keyChanges:
 			if o != nil { // after the data, as usual: read it now
 				return p.fastChanges(o)
 			}
 			changes = p.pos
+			return p.skip()
 		}
-		return p.skip()
+		head[k], ok = p.plainString()
+		return ok
 	})
-	if !ok || !seen[3] {
+	if !ok || !seen[keyName] || !seen[keyNamespace] || !seen[keyVersion] || !seen[keyData] {
 		return nil, false
 	}
 	end := p.pos
 	if o == nil {
-		if o, ok = p.newFast(r, ns, name, version); !ok {
+		if o, ok = p.newFast(r, head[keyNamespace], head[keyName], head[keyVersion]); !ok {
 			return nil, false
 		}
 		p.pos = data
@@ -305,9 +357,9 @@ func (p *jsonParser) newFast(r *Registry, ns, name, version string) (*Object, bo
 }
 
 // fastData reads the data object into o's fields. A repeated key takes
-// its last value, as in Python. Keys usually come in declaration order,
-// written as ToJSON writes them: the next field's `"name":` is matched as
-// it stands before a key is read and looked up.
+// its last value, as in Python. Keys usually come in declaration order
+// (oslo and ToJSON write them so): the next field's name is matched as it
+// stands before a key is read and looked up.
 func (p *jsonParser) fastData(o *Object, depth int) bool {
 	cls := o.class
 	s := p.s
@@ -330,24 +382,21 @@ func (p *jsonParser) fastData(o *Object, depth int) bool {
 	for {
 		p.skipSpace()
 		i := prev + 1
-		if i < len(cls.Fields) && len(cls.jsonNames[i]) == len(cls.Fields[i].Name)+3 &&
-			strings.HasPrefix(s[p.pos:], cls.jsonNames[i]) {
-			// The name needs no escaping, so these bytes are its only
-			// spelling without escapes.
-			p.pos += len(cls.jsonNames[i])
+		if i < len(cls.Fields) && cls.readNames[i] != "" && strings.HasPrefix(s[p.pos:], cls.readNames[i]) {
+			p.pos += len(cls.readNames[i]) // the next field, as written
 		} else {
 			k, ok := p.anyString()
 			if !ok {
 				return false
 			}
-			p.skipSpace()
-			if p.pos >= len(s) || s[p.pos] != ':' {
-				return false
-			}
-			p.pos++
 			i = cls.field(k)
 		}
-		p.skipSpace()
+		if p.pos < len(s) && s[p.pos] == ':' { // colon, inlined
+			p.pos++
+			p.skipSpace()
+		} else if !p.colon() {
+			return false
+		}
 		if i < 0 {
 			if !p.skip() {
 				return false
@@ -383,86 +432,111 @@ func (p *jsonParser) fastField(o *Object, i int, c *fieldCtx) bool {
 			o.slots[i] = slot{set: true} // None, without building a context
 			return true
 		}
-		v, err := o.null(i, o.ctx(f.Name))
+		v, err := o.null(i, o.ctx(i))
 		if err != nil {
 			return false
 		}
 		o.slots[i] = setSlot(v)
 		return true
 	}
-	var ok bool
-	o.slots[i], ok = p.fastSlot(f.Type, c)
-	return ok
+	return p.fastSlot(&o.slots[i], f.Type, c)
 }
 
-// fastSlot reads a non-null field value, strings and numbers unboxed.
-func (p *jsonParser) fastSlot(t Type, c *fieldCtx) (slot, bool) {
+// fastSlot reads a non-null field value into dst, strings and numbers
+// unboxed. dst is only meaningful when it returns true.
+func (p *jsonParser) fastSlot(dst *slot, t Type, c *fieldCtx) bool {
 	switch t := t.(type) {
 	case stringType, uuidType, enumType:
 		v, ok := p.fastString(t)
-		return stringSlot(v), ok
+		*dst = stringSlot(v)
+		return ok
 	case integerType:
 		n, ok := p.fastInt(t)
-		return slot{n: uint64(n), kind: inInt, set: true}, ok
+		*dst = slot{n: uint64(n), kind: inInt, set: true}
+		return ok
 	case floatType:
 		f, ok := p.fastFloat(t)
-		return slot{n: math.Float64bits(f), kind: inFloat, set: true}, ok
+		*dst = slot{n: math.Float64bits(f), kind: inFloat, set: true}
+		return ok
 	case dateTimeType:
 		v, ok := p.plainString()
 		if !ok {
-			return slot{}, false
+			return false
 		}
 		tm, err := parseISOTime(v)
 		if err != nil {
-			return slot{}, false
+			return false
 		}
 		if s, unboxed := timeSlot(tm); unboxed {
-			return s, true
+			*dst = s
+		} else {
+			*dst = setSlot(tm)
 		}
-		return setSlot(tm), true
+		return true
 	case ipType:
 		v, ok := p.plainString()
 		if !ok {
-			return slot{}, false
+			return false
 		}
 		a, err := parseIPString(v)
 		if err != nil || !t.accepts(a) {
-			return slot{}, false
+			return false
 		}
 		if s, unboxed := ipv4Slot(a); unboxed {
-			return s, true
+			*dst = s
+		} else {
+			*dst = setSlot(a)
 		}
-		return setSlot(a), true
+		return true
 	case listType:
 		switch t.kind {
 		case ekString:
 			out, ok := p.stringList(t.elem)
-			return stringsSlot(out), ok
+			*dst = stringsSlot(out)
+			return ok
 		case ekInt:
 			out, ok := p.intList(t.elem.(integerType))
-			return intsSlot(out), ok
+			*dst = intsSlot(out)
+			return ok
 		}
 	case setType:
 		switch e := t.elem.(type) {
 		case integerType:
 			if !e.nonNegative {
 				out, ok := p.intSet()
-				return intsSlot(out), ok
+				*dst = intsSlot(out)
+				return ok
 			}
 		case stringType, uuidType, enumType:
 			out, ok := p.stringSet(t.elem)
-			return stringsSlot(out), ok
+			*dst = stringsSlot(out)
+			return ok
 		}
 	}
 	v, ok := p.fastValue(t, c)
-	return setSlot(v), ok
+	*dst = setSlot(v)
+	return ok
 }
 
-// fastChanges reads a changes list of plain strings, after the data.
+// fastChanges reads a changes list of plain strings, after the data. The
+// names usually come sorted, as written: each is first matched as it
+// stands against the fields that follow the last one in name order.
 func (p *jsonParser) fastChanges(o *Object) bool {
+	cls := o.class
+	j := 0 // in cls.byName
 	return p.elements(func() bool {
+		rest := p.s[p.pos:]
+		for ; j < len(cls.byName) && len(rest) > 1; j++ {
+			i := cls.byName[j]
+			if q := cls.readNames[i]; q != "" && q[1] == rest[1] && strings.HasPrefix(rest, q) {
+				p.pos += len(q)
+				o.slots[i].changed = true
+				return true
+			}
+		}
+		j = 0
 		k, ok := p.plainString()
-		if i := o.class.field(k); ok && i >= 0 {
+		if i := cls.field(k); ok && i >= 0 {
 			o.slots[i].changed = true
 		}
 		return ok
@@ -747,34 +821,40 @@ func (p *jsonParser) intList(elem integerType) ([]int64, bool) {
 
 // stringSet reads a set of strings given as strings.
 func (p *jsonParser) stringSet(elem Type) ([]string, bool) {
-	var out []string
+	var buf [16]string
+	vals := buf[:0]
 	ok := p.elements(func() bool {
 		if p.s[p.pos] != '"' {
 			return false
 		}
 		v, ok := p.fastString(elem)
-		out = append(out, v)
+		vals = append(vals, v)
 		return ok
 	})
 	if !ok {
 		return nil, false
 	}
-	slices.Sort(out)
-	return append([]string{}, slices.Compact(out)...), true
+	return sortedSet(vals), true
 }
 
 // intSet reads a set of integers given as integer literals.
 func (p *jsonParser) intSet() ([]int64, bool) {
 	var buf [16]int64
-	ints := buf[:0]
+	vals := buf[:0]
 	ok := p.elements(func() bool {
 		n, ok := p.intLiteral()
-		ints = append(ints, n)
+		vals = append(vals, n)
 		return ok
 	})
 	if !ok {
 		return nil, false
 	}
-	slices.Sort(ints)
-	return append([]int64{}, slices.Compact(ints)...), true
+	return sortedSet(vals), true
+}
+
+// sortedSet returns a copy of vals (which may be scratch space) sorted,
+// without duplicates: a set as a field holds it.
+func sortedSet[T cmp.Ordered](vals []T) []T {
+	slices.Sort(vals)
+	return append([]T{}, slices.Compact(vals)...)
 }

@@ -219,7 +219,8 @@ func inetPton6(s string) ([16]byte, bool) {
 // the first one on a tie; "::a.b.c.d" and "::ffff:a.b.c.d" for the
 // IPv4-compatible and IPv4-mapped forms).
 func formatIP(a netip.Addr) string {
-	return string(appendIP(nil, a))
+	var buf [48]byte // room for any address: one allocation, the string's
+	return string(appendIP(buf[:0], a))
 }
 
 func appendIP(b []byte, a netip.Addr) []byte {

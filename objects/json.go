@@ -1,10 +1,12 @@
 package objects
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"reflect"
 	"slices"
 	"strconv"
@@ -98,8 +100,10 @@ func (p *jsonParser) errorf(format string, args ...any) error {
 
 func (p *jsonParser) skipSpace() {
 	for p.pos < len(p.s) {
-		switch p.s[p.pos] {
-		case ' ', '\t', '\n', '\r':
+		switch c := p.s[p.pos]; {
+		case c > ' ': // no space, as in what ToJSON writes: one test
+			return
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
 			p.pos++
 		default:
 			return
@@ -620,14 +624,35 @@ func toPval(x any, depth int) (pval, error) {
 	return pval{}, fmt.Errorf("unsupported primitive value of type %T", x)
 }
 
+// jsonPlain marks the bytes a JSON string holds as they are: printable
+// ASCII but '"' and '\\'.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD
 // (written as such, so that reading and writing again gives the same text).
 func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Skip plain ASCII eight bytes at a time.
+		for i+8 <= len(s) {
+			w := load8(s, i)
+			if m := specialBytes(w) | w&0x8080808080808080; m != 0 {
+				i += bits.TrailingZeros64(m) / 8
+				break
+			}
+			i += 8
+		}
+		if i >= len(s) {
+			break
+		}
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		if jsonPlain[c] {
 			i++
 			continue
 		}
@@ -662,6 +687,31 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// readBack is s as a reader gets it back once appendJSONString wrote it:
+// each byte that is not UTF-8 becomes U+FFFD.
+func readBack(s string) string {
+	if utf8.ValidString(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		b.WriteRune(r) // utf8.RuneError for each such byte
+	}
+	return b.String()
+}
+
+// readBackOrder sorts the members of a map being written whose keys
+// (key(m)) are not all UTF-8, and drops those that would repeat a key:
+// keys are compared as they read back, and of keys that read back alike
+// only one is kept, so that writing what is read back gives the same text.
+// (Keys that are all UTF-8 are simply sorted.)
+func readBackOrder[M any](ms []M, key func(M) string) []M {
+	slices.SortFunc(ms, func(a, b M) int {
+		return cmp.Or(strings.Compare(readBack(key(a)), readBack(key(b))), strings.Compare(key(a), key(b)))
+	})
+	return slices.CompactFunc(ms, func(a, b M) bool { return readBack(key(a)) == readBack(key(b)) })
 }
 
 var errNonFinite = errors.New("NaN and Infinity are not valid JSON")
@@ -713,7 +763,11 @@ func appendPrimitive(b []byte, x any) ([]byte, error) {
 		for k := range x {
 			keys = append(keys, k)
 		}
-		slices.Sort(keys)
+		if valid := !slices.ContainsFunc(keys, func(k string) bool { return !utf8.ValidString(k) }); valid {
+			slices.Sort(keys)
+		} else {
+			keys = readBackOrder(keys, func(k string) string { return k })
+		}
 		b = append(b, '{')
 		for i, k := range keys {
 			if i > 0 {

@@ -266,8 +266,14 @@ func (o *Object) Name() string { return o.class.Name }
 // primitive loaded by the 1.3 class stays "1.0").
 func (o *Object) Version() string { return o.version }
 
-func (o *Object) ctx(attr string) *fieldCtx {
-	return &fieldCtx{reg: o.class.reg, obj: o.class.Name, attr: attr}
+// ctx returns the error context of field i: the one its class made at
+// registration (nothing changes a context it is handed), so that Set does
+// not allocate one.
+func (o *Object) ctx(i int) *fieldCtx {
+	if i < len(o.class.ctxs) {
+		return &o.class.ctxs[i]
+	}
+	return &fieldCtx{reg: o.class.reg, obj: o.class.Name, attr: o.class.Fields[i].Name}
 }
 
 func (o *Object) index(name string) (int, error) {
@@ -395,11 +401,11 @@ func (o *Object) Set(name string, v any) error {
 	var nv any
 	switch {
 	case v == nil || isNilObject(v):
-		nv, err = o.null(i, o.ctx(name))
+		nv, err = o.null(i, o.ctx(i))
 	case takenAsIs(f.Type, v):
 		nv = v
 	default:
-		nv, err = f.Type.coerce(o.ctx(name), v)
+		nv, err = f.Type.coerce(o.ctx(i), v)
 	}
 	if err != nil {
 		return err
@@ -418,9 +424,8 @@ func (o *Object) Set(name string, v any) error {
 
 // takenAsIs reports a value that t's coerce would return unchanged and
 // that needs no error context: a Go string for a String or UUID, an int64
-// for an Integer, a UTC time to the microsecond for a DateTime. Set skips coerce for them, which saves boxing the value
-// again and allocating the context (a database row sets these by the
-// dozen).
+// for an Integer, a UTC time to the microsecond for a DateTime. Set
+// skips coerce for them (a database row sets these by the dozen).
 func takenAsIs(t Type, v any) bool {
 	switch x := v.(type) {
 	case string:
@@ -515,12 +520,17 @@ func (o *Object) SetDefaults(names ...string) error {
 
 // isChanged reports obj_what_changed for one field: changed itself, or
 // (for an object field) holding an object with changes, or (the objects
-// of a list class) holding an element with changes.
+// of a list class) holding an element with changes. Small enough to
+// inline: most fields answer from their flag and kind.
 func (o *Object) isChanged(i, depth int) bool {
 	s := &o.slots[i]
-	if s.changed {
-		return true
-	}
+	return s.changed || (s.kind == inAny && o.holdsChanges(i, depth)) // unboxed values are not objects
+}
+
+// holdsChanges is isChanged for a field not marked changed: whether the
+// object(s) it holds have changes.
+func (o *Object) holdsChanges(i, depth int) bool {
+	s := &o.slots[i]
 	if !s.set || depth > maxDepth {
 		return false
 	}

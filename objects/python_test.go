@@ -1,9 +1,14 @@
 package objects
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"math"
 	"net/netip"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // The answers in these tables come from Python 3.11 with netaddr 0.8.0 and
@@ -248,6 +253,72 @@ func TestStringSpecial(t *testing.T) {
 			if got, want := stringSpecial(s, start), naive(s, start); got != want {
 				t.Fatalf("stringSpecial(%q, %d) = %d, want %d", s, start, got, want)
 			}
+		}
+	}
+}
+
+// TestAppendJSONString checks the word-at-a-time writer against a byte at
+// a time one, and that encoding/json reads back the string with each
+// invalid byte as U+FFFD.
+func TestAppendJSONString(t *testing.T) {
+	naive := func(s string) []byte {
+		b := []byte{'"'}
+		for i := 0; i < len(s); {
+			c := s[i]
+			switch {
+			case c >= utf8.RuneSelf:
+				r, size := utf8.DecodeRuneInString(s[i:])
+				if r == utf8.RuneError && size == 1 {
+					b = append(b, "\uFFFD"...)
+				} else {
+					b = append(b, s[i:i+size]...)
+				}
+				i += size
+				continue
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, `\n`...)
+			case c == '\r':
+				b = append(b, `\r`...)
+			case c == '\t':
+				b = append(b, `\t`...)
+			case c < 0x20:
+				b = append(b, fmt.Sprintf(`\u%04x`, c)...)
+			default:
+				b = append(b, c)
+			}
+			i++
+		}
+		return append(b, '"')
+	}
+	alphabet := []string{"a", `"`, `\`, "\x00", "\n", "\t", "\x1f", " ", "\x7f", "\x80", "\xff", "é", "€", "\xe2\x82", "😀", "\xf0\x9f"}
+	seed := uint32(7)
+	for n := 0; n < 20000; n++ {
+		var sb strings.Builder
+		for range n % 40 {
+			seed = seed*1664525 + 1013904223
+			if seed>>28 < 12 {
+				sb.WriteByte('x')
+			} else {
+				sb.WriteString(alphabet[int(seed>>8)%len(alphabet)])
+			}
+		}
+		s := sb.String()
+		got := appendJSONString(nil, s)
+		if want := naive(s); !bytes.Equal(got, want) {
+			t.Fatalf("appendJSONString(%q) = %s, want %s", s, got, want)
+		}
+		var back string
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Fatalf("appendJSONString(%q) = %s: %v", s, got, err)
+		}
+		var valid strings.Builder
+		for _, r := range s {
+			valid.WriteRune(r)
+		}
+		if back != valid.String() {
+			t.Fatalf("appendJSONString(%q) reads back as %q, want %q", s, back, valid.String())
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/goslo/goslo/internal/ini"
 )
@@ -131,7 +132,7 @@ func (t stringType) String() string { return t.name }
 func (t stringType) coerce(c *fieldCtx, v any) (any, error) {
 	switch x := v.(type) {
 	case string:
-		return x, nil
+		return v, nil // as given: boxing x again would allocate
 	case time.Time:
 		return pyDatetimeStr(x), nil
 	}
@@ -618,7 +619,8 @@ func (dateTimeType) fromPrimitive(c *fieldCtx, p *pval) (any, error) {
 
 func (dateTimeType) toPrimitive(v any) (any, error) {
 	t, _ := v.(time.Time)
-	return string(appendISOTime(nil, t)), nil
+	var buf [40]byte
+	return string(appendISOTime(buf[:0], t)), nil
 }
 
 func (dateTimeType) appendJSON(b []byte, v any) ([]byte, error) {
@@ -626,8 +628,14 @@ func (dateTimeType) appendJSON(b []byte, v any) ([]byte, error) {
 	return appendDateTimeJSON(b, t), nil
 }
 
-// appendDateTimeJSON writes a DateTime field's value.
+// appendDateTimeJSON writes a DateTime field's value. Only a zone name
+// can need escaping.
 func appendDateTimeJSON(b []byte, t time.Time) []byte {
+	if name, _ := t.Zone(); stringSpecial(name, 0) == len(name) && utf8.ValidString(name) {
+		b = append(b, '"')
+		b = appendISOTime(b, t)
+		return append(b, '"')
+	}
 	var tmp [40]byte
 	return appendJSONString(b, string(appendISOTime(tmp[:0], t)))
 }

@@ -16,14 +16,19 @@ type Version string
 // versionTuple is oslo_utils.versionutils.convert_version_to_tuple: every
 // dot-separated part goes through Python's int().
 func versionTuple(v string) ([]int64, error) {
-	parts := strings.Split(v, ".")
-	t := make([]int64, len(parts))
-	for i, p := range parts {
+	return appendVersionTuple(make([]int64, 0, strings.Count(v, ".")+1), v)
+}
+
+// appendVersionTuple appends the parts of v to t.
+func appendVersionTuple(t []int64, v string) ([]int64, error) {
+	for rest, more := v, true; more; {
+		var p string
+		p, rest, more = strings.Cut(rest, ".")
 		n, err := pyParseInt(p)
 		if err != nil {
 			return nil, &VersionError{Version: v, Err: err}
 		}
-		t[i] = n
+		t = append(t, n)
 	}
 	return t, nil
 }
@@ -49,11 +54,12 @@ func compareTuples(a, b []int64) int {
 // Compare compares v with w part by part; it returns -1, 0 or +1, and an
 // error when either is not a dotted list of integers.
 func (v Version) Compare(w Version) (int, error) {
-	a, err := versionTuple(string(v))
+	var abuf, bbuf [4]int64 // a MakeCompatible hook compares on every backport: no allocation
+	a, err := appendVersionTuple(abuf[:0], string(v))
 	if err != nil {
 		return 0, err
 	}
-	b, err := versionTuple(string(w))
+	b, err := appendVersionTuple(bbuf[:0], string(w))
 	if err != nil {
 		return 0, err
 	}

@@ -2,6 +2,7 @@ package py
 
 import (
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -28,6 +29,17 @@ func AppendFloatRepr(b []byte, f float64) []byte {
 		return append(b, "inf"...)
 	case math.IsInf(f, -1):
 		return append(b, "-inf"...)
+	}
+	if a := math.Abs(f); a >= 1e-3 && a < 1e15 {
+		// Well inside the range repr writes without an exponent (a point
+		// position from -3 to 16): the shortest digits as Go writes them,
+		// with ".0" for a whole number.
+		n := len(b)
+		b = strconv.AppendFloat(b, f, 'f', -1, 64)
+		if !slices.Contains(b[n:], '.') {
+			b = append(b, ".0"...)
+		}
+		return b
 	}
 	var tmp [32]byte
 	e := strconv.AppendFloat(tmp[:0], f, 'e', -1, 64)

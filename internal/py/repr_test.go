@@ -102,6 +102,9 @@ func TestReprAgainstPython(t *testing.T) {
 			floats = append(floats, f)
 		}
 	}
+	for range 1000 { // where AppendFloatRepr takes Go's fixed form
+		floats = append(floats, (rng.Float64()-0.5)*math.Pow(10, float64(rng.IntN(20)-4)))
+	}
 	hex := make([]string, len(floats))
 	for i, f := range floats {
 		hex[i] = strconv.FormatFloat(f, 'x', -1, 64)
