@@ -319,8 +319,19 @@ func report(w io.Writer, o options, rows []row) {
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, k := range ws {
 		rs := byW[k]
-		a := rs[0]
+		pairs := make([][2]row, 0, len(rs))
 		for _, b := range rs[1:] {
+			pairs = append(pairs, [2]row{rs[0], b})
+		}
+		// The service without its access line against the same
+		// handlers bare: what the rest of the stack costs.
+		if q, ok := rowOf(rs, "goslo-noaccesslog"); ok {
+			if b, ok := rowOf(rs, "bare net/http"); ok {
+				pairs = append(pairs, [2]row{q, b})
+			}
+		}
+		for _, p := range pairs {
+			a, b := p[0], p[1]
 			if a.err != nil || b.err != nil {
 				continue
 			}
@@ -329,6 +340,16 @@ func report(w io.Writer, o options, rows []row) {
 				ratio(b.cpuRoot, a.cpuRoot), ratio(b.cpuList, a.cpuList), ratio(float64(b.startup), float64(a.startup)))
 		}
 	}
+}
+
+// rowOf returns the row of the named target.
+func rowOf(rs []row, target string) (row, bool) {
+	for _, r := range rs {
+		if r.target == target {
+			return r, true
+		}
+	}
+	return row{}, false
 }
 
 func ratio(a, b float64) float64 {
