@@ -461,22 +461,31 @@ func rotationAge(name string) int {
 	return n
 }
 
-// TestPendingBounded stalls the file (a pipe nobody reads): callers add
-// their lines while one of them writes, until maxPending bytes wait;
-// then they wait too, as for a lock, and every line arrives once the
-// pipe is read.
-func TestPendingBounded(t *testing.T) {
+// pipeHandler is a handler whose log file is the write end of a pipe,
+// which nobody reads until the test reads r: a write blocks once the
+// pipe's buffer is full. Closing the handler closes the write end.
+func pipeHandler(t *testing.T) (*Handler, *fileOutput, *os.File) {
+	t.Helper()
 	h := fileHandler(t, filepath.Join(t.TempDir(), "api.log"), nil, func(fo *fileOutput) { fo.statEvery = time.Hour })
 	fo := h.outs[0].(*fileOutput)
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	t.Cleanup(func() { r.Close() })
 	fo.fmu.Lock()
 	fo.f.Close()
 	fo.f, fo.lastStat = w, time.Now()
 	fo.fmu.Unlock()
+	return h, fo, r
+}
+
+// TestPendingBounded stalls the file (a pipe nobody reads): callers add
+// their lines while one of them writes, until maxPending bytes wait;
+// then they wait too, as for a lock, and every line arrives once the
+// pipe is read.
+func TestPendingBounded(t *testing.T) {
+	h, fo, r := pipeHandler(t)
 
 	const goroutines, lines = 4, 1000
 	pad := strings.Repeat("x", 200)
@@ -538,17 +547,7 @@ func TestPendingBounded(t *testing.T) {
 // from another caller waits in pending and its caller returns, an ERROR
 // line's caller returns only once its line is written.
 func TestErrorWaitsForWrite(t *testing.T) {
-	h := fileHandler(t, filepath.Join(t.TempDir(), "api.log"), nil, func(fo *fileOutput) { fo.statEvery = time.Hour })
-	fo := h.outs[0].(*fileOutput)
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	fo.fmu.Lock()
-	fo.f.Close()
-	fo.f, fo.lastStat = w, time.Now()
-	fo.fmu.Unlock()
+	h, fo, r := pipeHandler(t)
 	l := slog.New(h)
 
 	// The writer: a line bigger than the pipe's buffer blocks it.
