@@ -359,8 +359,12 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 		case inIPv4: // an IP address field's
 			b = appendIPJSON(b, s.ipv4())
 			continue
-		case inStrings: // a List or Set field's, written as appendSlice writes it
-			b = appendStrings(b, s.strings())
+		case inStrings: // a List or Set field's, written as its type writes it
+			if _, isSet := cls.Fields[i].Type.(setType); isSet {
+				b = appendStringSet(b, s.strings())
+			} else {
+				b = appendStrings(b, s.strings())
+			}
 			continue
 		case inInts: // likewise
 			b = appendInts(b, s.ints())

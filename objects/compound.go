@@ -197,7 +197,6 @@ func items(v any) []any {
 	return out
 }
 
-// appendSlice writes a natural slice as a JSON array.
 // appendStrings writes a []string as a JSON array.
 func appendStrings(b []byte, x []string) []byte {
 	b = append(b, '[')
@@ -222,6 +221,23 @@ func appendInts(b []byte, x []int64) []byte {
 	return append(b, ']')
 }
 
+// appendStringSet writes a set of strings, held sorted by their bytes. A
+// string that is not UTF-8 is written with U+FFFD for each such byte
+// (see appendJSONString), so it reads back as another string, which may
+// sort elsewhere or equal another member: such a set is written in the
+// order its members read back, each member that reads back alike only
+// once, so that writing what was read gives the same text (as appendMap
+// does for keys).
+func appendStringSet(b []byte, x []string) []byte {
+	if !slices.ContainsFunc(x, notUTF8) {
+		return appendStrings(b, x)
+	}
+	return appendStrings(b, readBackOrder(slices.Clone(x), func(s string) string { return s }))
+}
+
+func notUTF8(s string) bool { return !utf8.ValidString(s) }
+
+// appendSlice writes a natural slice as a JSON array.
 func appendSlice(t Type, b []byte, v any, depth int) ([]byte, error) {
 	switch x := v.(type) {
 	case []string:
@@ -679,8 +695,10 @@ func (t setType) toPrimitiveAt(v any, depth int) (any, error) {
 func (t setType) appendJSON(b []byte, v any) ([]byte, error) { return t.appendJSONAt(b, v, 0) }
 
 func (t setType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
-	switch v.(type) {
-	case []int64, []string, []float64:
+	switch x := v.(type) {
+	case []string:
+		return appendStringSet(b, x), nil
+	case []int64, []float64:
 		// Kept sorted in the order they are written in.
 		return appendSlice(t.elem, b, v, depth)
 	}
@@ -688,7 +706,29 @@ func (t setType) appendJSONAt(b []byte, v any, depth int) ([]byte, error) {
 	if err != nil {
 		return b, err
 	}
-	return appendPrimitive(b, p)
+	return appendPrimitive(b, readBackSet(p.([]any)))
+}
+
+// readBackSet is appendStringSet's order for a set's sorted primitives:
+// if a string among them is not UTF-8, they are ordered as they read back
+// once written, and of strings that read back alike only the first is
+// kept.
+func readBackSet(vals []any) []any {
+	if !slices.ContainsFunc(vals, func(v any) bool { s, ok := v.(string); return ok && notUTF8(s) }) {
+		return vals
+	}
+	back := func(v any) any {
+		if s, ok := v.(string); ok {
+			return readBack(s)
+		}
+		return v
+	}
+	slices.SortStableFunc(vals, func(a, b any) int { return comparePrimitive(back(a), back(b)) })
+	return slices.CompactFunc(vals, func(a, b any) bool {
+		sa, ok := a.(string)
+		sb, ok2 := b.(string)
+		return ok && ok2 && readBack(sa) == readBack(sb)
+	})
 }
 
 // hashKey types keep keys of different Python types apart where Python

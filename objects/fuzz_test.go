@@ -9,13 +9,14 @@ import (
 	"testing"
 
 	"github.com/goslo/goslo/objects"
-	"github.com/goslo/goslo/objects/objectstest"
 )
 
 // FuzzFromJSON feeds arbitrary bytes to the primitive decoder: it must not
 // panic, must return one of the package's errors for bad input, its fast
 // path must agree with the reference path, and what it writes back must
-// read back to the same primitive.
+// read back to the same primitive. The registry is the conformance one
+// plus Kitchen, so that every field type (a set of strings among them) is
+// within reach.
 func FuzzFromJSON(f *testing.F) {
 	cases, _ := filepath.Glob(filepath.Join(oracleDir, "cases", "*.json"))
 	for _, c := range cases {
@@ -27,7 +28,7 @@ func FuzzFromJSON(f *testing.F) {
 	for i := 0; i < 50; i++ {
 		f.Add([]byte(g.primitive()))
 	}
-	reg := objectstest.NewRegistry()
+	reg := kitchenRegistry()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		obj, err := reg.FromJSON(data)
 		ref, refErr := reg.LoadReference(data)
