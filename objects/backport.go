@@ -359,6 +359,9 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 		case inIPv4: // an IP address field's
 			b = appendIPJSON(b, s.ipv4())
 			continue
+		case inIPv6: // likewise
+			b = appendIPJSON(b, s.ipv6())
+			continue
 		case inStrings: // a List or Set field's, written as its type writes it
 			if _, isSet := cls.Fields[i].Type.(setType); isSet {
 				b = appendStringSet(b, s.strings())

@@ -211,6 +211,12 @@ func (p *jsonParser) keep(s string) string {
 	return unsafe.String(&p.arena[start], len(s))
 }
 
+// keep16 is keep for the 16 bytes of an IPv6 address.
+func (p *jsonParser) keep16(b [16]byte) *[16]byte {
+	k := p.keep(unsafe.String(&b[0], len(b)))
+	return (*[16]byte)(unsafe.Pointer(unsafe.StringData(k)))
+}
+
 // ownString reads a string, decoding escapes, and returns it as the object
 // can keep it.
 func (p *jsonParser) ownString() (string, bool) {
@@ -484,6 +490,8 @@ func (p *jsonParser) fastSlot(dst *slot, t Type, c *fieldCtx) bool {
 		}
 		if s, unboxed := ipv4Slot(a); unboxed {
 			*dst = s
+		} else if a.Is6() && a.Zone() == "" {
+			*dst = ipv6Slot(p.keep16(a.As16()))
 		} else {
 			*dst = setSlot(a)
 		}

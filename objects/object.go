@@ -45,11 +45,12 @@ func (o *Object) setVersion(v string) {
 // costs.
 //
 // The fast path of FromJSON also keeps a DateTime field's time.Time (as
-// Unix seconds in n, nanoseconds in ns, the *time.Location in v) and an
-// IPv4 address (in n) unboxed, when the value rebuilt from them is
-// identical to the original.
+// Unix seconds in n, nanoseconds in ns, the *time.Location in v), an IPv4
+// address (in n) and an IPv6 address without a zone (its 16 bytes, copied
+// next to the strings it keeps, in v) unboxed, when the value rebuilt from
+// them is identical to the original.
 type slot struct {
-	v       any      // the value (kind inAny), a string's *byte (inString), a *time.Location (inTime)
+	v       any      // the value (kind inAny), a string's *byte (inString), a *time.Location (inTime), a *[16]byte (inIPv6)
 	n       uint64   // kind inInt (an int64), inFloat (float64 bits), inString (length), inTime (Unix seconds), inIPv4 (the address)
 	ns      uint32   // kind inTime: nanoseconds (in what would be padding)
 	kind    slotKind //
@@ -76,6 +77,7 @@ const (
 	inFloat
 	inTime    // only for a DateTime field
 	inIPv4    // only for an IP address field
+	inIPv6    // only for an IP address field
 	inStrings // only for a List or Set field holding a []string
 	inInts    // only for a List or Set field holding a []int64
 )
@@ -106,6 +108,8 @@ func (s *slot) unboxedValue() any {
 		return s.strings()
 	case inInts:
 		return s.ints()
+	case inIPv6:
+		return s.ipv6()
 	}
 	return s.ipv4()
 }
@@ -160,6 +164,13 @@ func ipv4Slot(a netip.Addr) (slot, bool) {
 func (s *slot) ipv4() netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(s.n >> 24), byte(s.n >> 16), byte(s.n >> 8), byte(s.n)})
 }
+
+// ipv6Slot returns a set slot holding an IPv6 address without a zone
+// unboxed: its bytes, at b, which must never change.
+func ipv6Slot(b *[16]byte) slot { return slot{v: b, kind: inIPv6, set: true} }
+
+// ipv6 returns the address of a slot of kind inIPv6.
+func (s *slot) ipv6() netip.Addr { return netip.AddrFrom16(*s.v.(*[16]byte)) }
 
 // isNil reports a None value.
 func (s *slot) isNil() bool { return s.kind == inAny && s.v == nil }
@@ -361,8 +372,12 @@ func Get[T any](o *Object, name string) (T, error) {
 			return zero, nil
 		}
 	case *netip.Addr:
-		if s.kind == inIPv4 {
+		switch s.kind {
+		case inIPv4:
 			*p = s.ipv4()
+			return zero, nil
+		case inIPv6:
+			*p = s.ipv6()
 			return zero, nil
 		}
 	case *[]string:
