@@ -805,26 +805,31 @@ func (p *jsonParser) fastSet(t setType, c *fieldCtx) (any, bool) {
 	return nil, false
 }
 
-// stringList reads a list of strings for a String, UUID or Enum.
+// stringList reads a list of strings for a String, UUID or Enum. It
+// gathers them on the stack and allocates the list it returns once, at
+// its length.
 func (p *jsonParser) stringList(elem Type) ([]string, bool) {
-	out := make([]string, 0, 4)
+	var buf [16]string
+	vals := buf[:0]
 	ok := p.elements(func() bool {
 		v, ok := p.fastString(elem)
-		out = append(out, v)
+		vals = append(vals, v)
 		return ok
 	})
-	return out, ok
+	return slices.Clone(vals), ok
 }
 
-// intList reads a list of integer literals for an Integer.
+// intList reads a list of integer literals for an Integer, as stringList
+// does.
 func (p *jsonParser) intList(elem integerType) ([]int64, bool) {
-	out := make([]int64, 0, 4)
+	var buf [16]int64
+	vals := buf[:0]
 	ok := p.elements(func() bool {
 		n, ok := p.fastInt(elem)
-		out = append(out, n)
+		vals = append(vals, n)
 		return ok
 	})
-	return out, ok
+	return slices.Clone(vals), ok
 }
 
 // stringSet reads a set of strings given as strings.
