@@ -368,27 +368,11 @@ func (p *jsonParser) newFast(r *Registry, ns, name, version string) (*Object, bo
 // stands before a key is read and looked up.
 func (p *jsonParser) fastData(o *Object, depth int) bool {
 	cls := o.class
-	s := p.s
-	if p.pos >= len(s) || s[p.pos] != '{' {
-		return false
-	}
-	p.depth++
-	if p.depth > maxDepth {
-		return false
-	}
-	p.pos++
-	p.skipSpace()
-	if p.pos < len(s) && s[p.pos] == '}' {
-		p.pos++
-		p.depth--
-		return true
-	}
 	c := fieldCtx{reg: cls.reg, obj: cls.Name, depth: depth}
 	prev := -1
-	for {
-		p.skipSpace()
+	return p.members(func() bool {
 		i := prev + 1
-		if i < len(cls.Fields) && cls.readNames[i] != "" && strings.HasPrefix(s[p.pos:], cls.readNames[i]) {
+		if i < len(cls.Fields) && cls.readNames[i] != "" && strings.HasPrefix(p.s[p.pos:], cls.readNames[i]) {
 			p.pos += len(cls.readNames[i]) // the next field, as written
 		} else {
 			k, ok := p.anyString()
@@ -397,36 +381,21 @@ func (p *jsonParser) fastData(o *Object, depth int) bool {
 			}
 			i = cls.field(k)
 		}
-		if p.pos < len(s) && s[p.pos] == ':' { // colon, inlined
+		if p.pos < len(p.s) && p.s[p.pos] == ':' { // colon, inlined
 			p.pos++
 			p.skipSpace()
 		} else if !p.colon() {
 			return false
 		}
 		if i < 0 {
-			if !p.skip() {
-				return false
-			}
-		} else if !p.fastField(o, i, &c) {
-			return false
-		} else {
-			prev = i
+			return p.skip()
 		}
-		p.skipSpace()
-		if p.pos >= len(s) {
+		if !p.fastField(o, i, &c) {
 			return false
 		}
-		switch s[p.pos] {
-		case ',':
-			p.pos++
-			continue
-		case '}':
-			p.pos++
-			p.depth--
-			return true
-		}
-		return false
-	}
+		prev = i
+		return true
+	})
 }
 
 // fastField reads the value of field i.
