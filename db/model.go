@@ -92,6 +92,16 @@ type col struct {
 	plainString bool
 }
 
+// sqliteSelect is how SQLite selects the column: a time column as
+// +"col", an expression of the same value without the declared type, so
+// that the driver hands over the stored text and parseTime reads it.
+func (k *col) sqliteSelect() string {
+	if k.kind == kTime {
+		return "+" + k.quoted
+	}
+	return k.quoted
+}
+
 type compiled struct {
 	cols      []*col // in select order: key, Columns, revision, model columns
 	byField   map[string]*col
@@ -451,10 +461,7 @@ func newProjection(cols []*col) *projection {
 	names := make([]string, len(cols))
 	lite := make([]string, len(cols))
 	for i, k := range cols {
-		names[i], lite[i] = k.quoted, k.quoted
-		if k.kind == kTime {
-			lite[i] = "+" + k.quoted
-		}
+		names[i], lite[i] = k.quoted, k.sqliteSelect()
 	}
 	return &projection{cols: cols, selectList: strings.Join(names, ", "), sqliteList: strings.Join(lite, ", ")}
 }
@@ -731,7 +738,7 @@ func (m *Model) Update(ctx context.Context, q Querier, o *objects.Object) error 
 		var stored sql.NullString
 		cols, dest := c.deleted.quoted, []any{&deleted}
 		if sqliteTime {
-			cols, dest = cols+", +"+c.updatedAt.quoted, append(dest, &stored)
+			cols, dest = cols+", "+c.updatedAt.sqliteSelect(), append(dest, &stored)
 		}
 		err = tx.QueryRow(ctx, "SELECT "+cols+" FROM "+c.table+" WHERE "+c.key.quoted+" = ?", key).Scan(dest...)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && deleted != 0) {
