@@ -330,6 +330,14 @@ func report(w io.Writer, o options, rows []row) {
 				pairs = append(pairs, [2]row{q, b})
 			}
 		}
+		// The same handlers bare against the anchor: the ceiling of any
+		// ratio against pyref on this machine, where the load generator
+		// takes its share of the same cores.
+		if b, ok := rowOf(rs, "bare net/http"); ok {
+			if p, ok := rowOf(rs, "pyref"); ok {
+				pairs = append(pairs, [2]row{b, p})
+			}
+		}
 		for _, p := range pairs {
 			a, b := p[0], p[1]
 			if a.err != nil || b.err != nil {

@@ -8,8 +8,9 @@ import (
 )
 
 // TestReportRatios checks the ratio table: goslo over every other target
-// of the same worker count, and goslo-noaccesslog over bare net/http, by
-// requests/s; a target that failed gets no ratio.
+// of the same worker count, goslo-noaccesslog over bare net/http and bare
+// net/http over pyref (the ceiling), by requests/s; a target that failed
+// gets no ratio.
 func TestReportRatios(t *testing.T) {
 	r := func(target string, workers int, rootRPS, listRPS float64) row {
 		x := row{target: target, workers: workers, startup: 10 * time.Millisecond, cpuRoot: 10, cpuList: 50}
@@ -31,12 +32,13 @@ func TestReportRatios(t *testing.T) {
 		"| 1 | goslo / pyref | 20.00× | 20.00× |",
 		"| 1 | goslo-noaccesslog / bare net/http | 0.91× | 0.91× |",
 		"| 2 | goslo-noaccesslog / bare net/http | 0.80× | 1.00× |",
+		"| 1 | bare net/http / pyref | 24.44× | 27.50× |",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no line %q in:\n%s", want, out)
 		}
 	}
-	if strings.Contains(out, "| 2 | goslo / pyref |") {
+	if strings.Contains(out, "| 2 | goslo / pyref |") || strings.Contains(out, "| 2 | bare net/http / pyref |") {
 		t.Errorf("a ratio against a target that failed:\n%s", out)
 	}
 }
