@@ -106,6 +106,13 @@
 // load_only), which for a list of a few columns of wide rows is most of
 // its cost.
 //
+// On SQLite, a time is stored as text in the one fixed-width form
+// SQLAlchemy writes ("2006-01-02 15:04:05.000000", UTC), so sorting on a
+// time column and paging past a marker compare that text, as they do
+// under oslo.db. A row that another program wrote in another spelling
+// (CURRENT_TIMESTAMP's, ISO 8601's "T") is read correctly but sorts by
+// its text, as it would under oslo.db.
+//
 // Update is a compare-and-swap: it writes only if the row still has the
 // revision (an Integer field the store increments) or updated_at the
 // object was loaded with, and fails with ErrConflict otherwise. Of two
