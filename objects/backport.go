@@ -373,11 +373,19 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 			b = appendInts(b, s.ints())
 			continue
 		}
-		if s.v == nil {
+		v := s.v
+		if s.kind == inDict { // a Dict field's, as its map would be written
+			dict := v.(*strDict)
+			if v = dict.cached(); v == nil {
+				b = dict.appendJSON(b)
+				continue
+			}
+		}
+		if v == nil {
 			b = append(b, "null"...)
 			continue
 		}
-		if b, err = appendJSONDepth(cls.Fields[i].Type, b, s.v, depth); err != nil {
+		if b, err = appendJSONDepth(cls.Fields[i].Type, b, v, depth); err != nil {
 			return b, writeErr(cls.Name, cls.Fields[i].Name, err)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -476,6 +477,10 @@ func (p *jsonParser) fastSlot(dst *slot, t Type, c *fieldCtx) bool {
 			*dst = intsSlot(out)
 			return ok
 		}
+	case dictType:
+		if inner, nullable, ok := stringDict(t); ok {
+			return p.fastStrDict(dst, inner, nullable)
+		}
 	case setType:
 		switch e := t.elem.(type) {
 		case integerType:
@@ -493,6 +498,74 @@ func (p *jsonParser) fastSlot(dst *slot, t Type, c *fieldCtx) bool {
 	v, ok := p.fastValue(t, c)
 	*dst = setSlot(v)
 	return ok
+}
+
+// stringDict reports a Dict(String) or Dict(Nullable(String)) (String,
+// UUID or Enum), and returns the string type and whether it is nullable.
+func stringDict(t dictType) (Type, bool, bool) {
+	e, nullable := t.elem, false
+	if n, ok := e.(nullableType); ok {
+		e, nullable = n.inner, true
+	}
+	switch e.(type) {
+	case stringType, uuidType, enumType:
+		return e, nullable, true
+	}
+	return nil, false, false
+}
+
+// fastStrDict reads a dict of strings (elem the string type) into dst as
+// a strDict: a map[string]string, or a map[string]any when nullable, to
+// be. Where a strDict cannot hold them (a key that is not UTF-8, over 64
+// members with None among them) it builds the map.
+func (p *jsonParser) fastStrDict(dst *slot, elem Type, nullable bool) bool {
+	var buf [8]member
+	ms := buf[:0]
+	sorted, valid := true, true
+	ok := p.eachMember(func(k string) bool {
+		m := member{k: p.keep(k)}
+		if nullable && p.literal("null") {
+			m.null = true
+		} else {
+			var ok bool
+			if m.v, ok = p.fastString(elem); !ok {
+				return false
+			}
+		}
+		sorted = sorted && (len(ms) == 0 || ms[len(ms)-1].k < m.k)
+		valid = valid && utf8.ValidString(m.k)
+		ms = append(ms, m)
+		return true
+	})
+	if !ok {
+		return false
+	}
+	if !sorted {
+		ms = sortMembers(ms)
+	}
+	switch {
+	case !valid || nullable && len(ms) > 64:
+		if nullable {
+			m := make(map[string]any, len(ms))
+			for _, e := range ms {
+				if e.null {
+					m[e.k] = nil
+				} else {
+					m[e.k] = e.v
+				}
+			}
+			*dst = setSlot(m)
+		} else {
+			m := make(map[string]string, len(ms))
+			for _, e := range ms {
+				m[e.k] = e.v
+			}
+			*dst = setSlot(m)
+		}
+	default:
+		*dst = slot{v: newStrDict(ms, nullable), kind: inDict, set: true}
+	}
+	return true
 }
 
 // fastChanges reads a changes list of plain strings, after the data. The
