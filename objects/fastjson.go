@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -438,6 +439,10 @@ func (p *jsonParser) fastSlot(dst *slot, t Type, c *fieldCtx) bool {
 		v, ok := p.plainString()
 		if !ok {
 			return false
+		}
+		if secs, ok := utcSeconds(v); ok { // the usual spelling: no time.Time built
+			*dst = slot{v: time.UTC, n: uint64(secs), kind: inTime, set: true}
+			return true
 		}
 		tm, err := parseISOTime(v)
 		if err != nil {
