@@ -61,9 +61,13 @@
 // Registry.FromJSON and FromPrimitive load primitives as obj_from_primitive
 // does: the class is found by name and version (the exact version, else
 // the newest compatible one), the object keeps the version it was sent at,
-// and every field is converted as Set converts it. Errors mirror oslo's
-// exceptions: UnsupportedObjectError, IncompatibleVersionError,
-// InvalidTargetVersionError, FieldError, ReadOnlyFieldError.
+// and every field is converted as Set converts it. FromJSON takes UTF-8
+// text, as oslo's jsonutils.loads decodes what it is given: bytes that are
+// not UTF-8 are a PrimitiveError naming the offset of the first one (a
+// string that is not UTF-8 given in Go is written with U+FFFD for each
+// such byte). Errors mirror oslo's exceptions: UnsupportedObjectError,
+// IncompatibleVersionError, InvalidTargetVersionError, FieldError,
+// ReadOnlyFieldError.
 //
 // Registry.CheckFingerprints is oslo's ObjectVersionChecker: a project's
 // test records each object's fingerprint and fails when fields change

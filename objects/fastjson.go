@@ -110,19 +110,16 @@ func (p *jsonParser) skip() bool {
 	}
 	switch c := p.s[p.pos]; {
 	case c == '"':
-		i := p.pos + 1
-		for i < len(p.s) {
-			switch b := p.s[i]; {
-			case b == '"':
-				p.pos = i + 1
-				return true
-			case b == '\\' || b < 0x20:
-				_, err := p.str()
-				return err == nil
-			}
-			i++
+		i, ok := stringEnd(p.s, p.pos+1)
+		if !ok || i >= len(p.s) {
+			return false
 		}
-		return false
+		if p.s[i] == '"' {
+			p.pos = i + 1
+			return true
+		}
+		_, ok = p.escapedString()
+		return ok
 	case c == '-' || isDigit(c):
 		if p.literal("-Infinity") {
 			return true
@@ -145,19 +142,63 @@ func (p *jsonParser) skip() bool {
 }
 
 // plainString reads a string without escapes and returns it without
-// copying.
+// copying. Like every string the fast path reads, it must be UTF-8: for
+// anything else the reference path reports the error.
 func (p *jsonParser) plainString() (string, bool) {
 	s := p.s
 	if p.pos >= len(s) || s[p.pos] != '"' {
 		return "", false
 	}
-	i := stringSpecial(s, p.pos+1)
-	if i >= len(s) || s[i] != '"' {
+	i, ok := stringEnd(s, p.pos+1)
+	if !ok || i >= len(s) || s[i] != '"' {
 		return "", false
 	}
 	v := s[p.pos+1 : i]
 	p.pos = i + 1
 	return v, true
+}
+
+// escapedString reads a string with escapes (str), on the fast path: its
+// bytes must be UTF-8.
+func (p *jsonParser) escapedString() (string, bool) {
+	start := p.pos
+	v, err := p.str()
+	return v, err == nil && utf8.ValidString(p.s[start:p.pos])
+}
+
+// stringEnd is stringSpecial for the fast path: it also checks that the
+// bytes before the index it returns are UTF-8 (ok false at the first that
+// is not), looking at a byte with the high bit set, and what follows it,
+// only when it meets one.
+func stringEnd(s string, i int) (end int, ok bool) {
+	for {
+		i = specialOrHigh(s, i)
+		if i >= len(s) || s[i] < utf8.RuneSelf {
+			return i, true
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i, false
+		}
+		i += size
+	}
+}
+
+// specialOrHigh is stringSpecial that also stops at a byte with the high
+// bit set.
+func specialOrHigh(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := load8(s, i)
+		if m := specialBytes(w) | w&0x8080808080808080; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
 }
 
 // stringSpecial returns the index of the first byte at or after i that
@@ -228,8 +269,7 @@ func (p *jsonParser) ownString() (string, bool) {
 	if p.pos >= len(p.s) || p.s[p.pos] != '"' {
 		return "", false
 	}
-	v, err := p.str() // escapes decoded into a new string
-	return v, err == nil
+	return p.escapedString() // escapes decoded into a new string
 }
 
 // anyString reads a string, decoding escapes. Its result may be part of
@@ -241,8 +281,7 @@ func (p *jsonParser) anyString() (string, bool) {
 	if p.pos >= len(p.s) || p.s[p.pos] != '"' {
 		return "", false
 	}
-	v, err := p.str()
-	return v, err == nil
+	return p.escapedString()
 }
 
 // The keys of a primitive, in the order oslo (and ToJSON) writes them.
@@ -521,12 +560,13 @@ func stringDict(t dictType) (Type, bool, bool) {
 
 // fastStrDict reads a dict of strings (elem the string type) into dst as
 // a strDict: a map[string]string, or a map[string]any when nullable, to
-// be. Where a strDict cannot hold them (a key that is not UTF-8, over 64
-// members with None among them) it builds the map.
+// be. Where a strDict cannot hold them (over 64 members with None among
+// them) it builds the map. (The keys are UTF-8, as everything the fast
+// path reads.)
 func (p *jsonParser) fastStrDict(dst *slot, elem Type, nullable bool) bool {
 	var buf [8]member
 	ms := buf[:0]
-	sorted, valid := true, true
+	sorted := true
 	ok := p.eachMember(func(k string) bool {
 		m := member{k: p.keep(k)}
 		if nullable && p.literal("null") {
@@ -538,7 +578,6 @@ func (p *jsonParser) fastStrDict(dst *slot, elem Type, nullable bool) bool {
 			}
 		}
 		sorted = sorted && (len(ms) == 0 || ms[len(ms)-1].k < m.k)
-		valid = valid && utf8.ValidString(m.k)
 		ms = append(ms, m)
 		return true
 	})
@@ -548,28 +587,19 @@ func (p *jsonParser) fastStrDict(dst *slot, elem Type, nullable bool) bool {
 	if !sorted {
 		ms = sortMembers(ms)
 	}
-	switch {
-	case !valid || nullable && len(ms) > 64:
-		if nullable {
-			m := make(map[string]any, len(ms))
-			for _, e := range ms {
-				if e.null {
-					m[e.k] = nil
-				} else {
-					m[e.k] = e.v
-				}
-			}
-			*dst = setSlot(m)
-		} else {
-			m := make(map[string]string, len(ms))
-			for _, e := range ms {
+	if nullable && len(ms) > 64 { // more than the bits of strDict.nulls
+		m := make(map[string]any, len(ms))
+		for _, e := range ms {
+			if e.null {
+				m[e.k] = nil
+			} else {
 				m[e.k] = e.v
 			}
-			*dst = setSlot(m)
 		}
-	default:
-		*dst = slot{v: newStrDict(ms, nullable), kind: inDict, set: true}
+		*dst = setSlot(m)
+		return true
 	}
+	*dst = slot{v: newStrDict(ms, nullable), kind: inDict, set: true}
 	return true
 }
 
