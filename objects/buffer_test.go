@@ -210,3 +210,52 @@ func TestFastPathOddNames(t *testing.T) {
 		})
 	}
 }
+
+// TestFastPathSharedChunks: the fast path keeps the strings of lists,
+// sets and dicts, and the integers of lists and sets, in chunks shared by
+// the whole primitive. The slices Get gives must behave as slices of their
+// own: writing their elements changes that field only, appending copies.
+// The same edits on the reference path's object must write the same text.
+func TestFastPathSharedChunks(t *testing.T) {
+	reg := objectstest.NewRegistry()
+	in := []byte(`{"versioned_object.name":"Server","versioned_object.namespace":"goslo","versioned_object.version":"1.3",
+	 "versioned_object.data":{"id":1,"uuid":"8a9e2f3c-6c1d-4b7e-9f0a-2d3c4b5a6e7f","name":"n","metadata":{"b":"2","a":null},
+	 "pinned_cpus":[3,1,2],"tags":["x","y"],"host_ip":"2001:db8::1","flavor":{"versioned_object.name":"Flavor",
+	 "versioned_object.namespace":"goslo","versioned_object.version":"1.1","versioned_object.data":{"id":2,"extra_specs":{"k":"v"}}}}}`)
+	fast, ok := reg.LoadFast(in)
+	if !ok {
+		t.Fatal("the fast path gave up")
+	}
+	ref, err := reg.LoadReference(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []*objects.Object{fast, ref} {
+		tags, err := objects.Get[[]string](o, "tags")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pins, err := objects.Get[[]int64](o, "pinned_cpus")
+		if err != nil {
+			t.Fatal(err)
+		}
+		more := append(tags, "z")
+		more[0] = "appended"
+		morePins := append(pins, 9)
+		morePins[0] = 99
+		for i := range tags {
+			tags[i] += "!"
+		}
+		for i := range pins {
+			pins[i] = -pins[i]
+		}
+	}
+	a, errA := fast.ToJSON("")
+	b, errB := ref.ToJSON("")
+	if errA != nil || errB != nil || !bytes.Equal(a, b) {
+		t.Errorf("after the same edits:\n fast %s (%v)\n ref  %s (%v)", a, errA, b, errB)
+	}
+	if !bytes.Contains(a, []byte(`"pinned_cpus":[-1,-2,-3]`)) || !bytes.Contains(a, []byte(`"tags":["x!","y!"]`)) {
+		t.Errorf("the edits did not take: %s", a)
+	}
+}

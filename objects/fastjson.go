@@ -254,6 +254,79 @@ func (p *jsonParser) keep(s string) string {
 	return unsafe.String(&p.arena[start], len(s))
 }
 
+// reserve returns the capacity of a new chunk that makes room for n more
+// elements where a chunk of capacity c has used taken, or 0 if there is
+// room. A new chunk doubles the last one (starting at first elements), but
+// is no bigger than what the rest of the input can need, each element
+// taking at least perElem bytes of it, unless n needs more.
+func (p *jsonParser) reserve(c, used, n, first, perElem int) int {
+	if c-used >= n {
+		return 0
+	}
+	return max(min(max(2*c, first), n+(len(p.s)-p.pos)/perElem), n)
+}
+
+// newStrings returns n strings for the object being read to keep, to
+// fill in, from chunks of strings that are handed out once each, capped at
+// their length (appending to them copies them). A list of strings, a set
+// of them and a dict's members would each cost an allocation of their own;
+// a chunk holds them for the whole primitive.
+func (p *jsonParser) newStrings(n int) []string {
+	if n == 0 {
+		return []string{}
+	}
+	if c := p.reserve(cap(p.strs), len(p.strs), n, 8, 3); c > 0 { // "",
+		p.strs = make([]string, 0, c)
+	}
+	start := len(p.strs)
+	p.strs = p.strs[:start+n]
+	return p.strs[start : start+n : start+n]
+}
+
+// keepStrings returns a copy of vals (scratch space) that the object may
+// keep.
+func (p *jsonParser) keepStrings(vals []string) []string {
+	out := p.newStrings(len(vals))
+	copy(out, vals)
+	return out
+}
+
+// keepInts is keepStrings for integers, which go in the chunks of bytes
+// keep copies strings to (they hold no pointers either), 8-aligned.
+func (p *jsonParser) keepInts(vals []int64) []int64 {
+	if len(vals) == 0 {
+		return []int64{}
+	}
+	n := 8 * len(vals)
+	if c := p.reserve(cap(p.arena), len(p.arena)+p.intPad(), n, 128, 1); c > 0 {
+		p.arena = make([]byte, 0, c)
+	}
+	start := len(p.arena) + p.intPad()
+	if start+n > cap(p.arena) { // not when chunks are 8-aligned, as Go allocates them
+		return slices.Clone(vals)
+	}
+	p.arena = p.arena[:start+n]
+	out := unsafe.Slice((*int64)(unsafe.Pointer(&p.arena[start])), len(vals))
+	copy(out, vals)
+	return out
+}
+
+// intPad is the number of bytes from the end of the chunk of bytes to an
+// 8-aligned address.
+func (p *jsonParser) intPad() int {
+	return int(-(uintptr(unsafe.Pointer(unsafe.SliceData(p.arena))) + uintptr(len(p.arena))) & 7)
+}
+
+// newDict returns a strDict for a dict field being read, from chunks of
+// them (a dict takes at least "{}" of the input).
+func (p *jsonParser) newDict() *strDict {
+	if c := p.reserve(cap(p.dicts), len(p.dicts), 1, 2, 2); c > 0 {
+		p.dicts = make([]strDict, 0, c)
+	}
+	p.dicts = p.dicts[:len(p.dicts)+1]
+	return &p.dicts[len(p.dicts)-1]
+}
+
 // keep16 is keep for the 16 bytes of an IPv6 address.
 func (p *jsonParser) keep16(b [16]byte) *[16]byte {
 	k := p.keep(unsafe.String(&b[0], len(b)))
@@ -599,7 +672,9 @@ func (p *jsonParser) fastStrDict(dst *slot, elem Type, nullable bool) bool {
 		*dst = setSlot(m)
 		return true
 	}
-	*dst = slot{v: newStrDict(ms, nullable), kind: inDict, set: true}
+	d := p.newDict()
+	d.fill(ms, p.newStrings(2*len(ms)), nullable)
+	*dst = slot{v: d, kind: inDict, set: true}
 	return true
 }
 
@@ -893,7 +968,7 @@ func (p *jsonParser) stringList(elem Type) ([]string, bool) {
 		vals = append(vals, v)
 		return ok
 	})
-	return slices.Clone(vals), ok
+	return p.keepStrings(vals), ok
 }
 
 // intList reads a list of integer literals for an Integer, as stringList
@@ -906,7 +981,7 @@ func (p *jsonParser) intList(elem integerType) ([]int64, bool) {
 		vals = append(vals, n)
 		return ok
 	})
-	return slices.Clone(vals), ok
+	return p.keepInts(vals), ok
 }
 
 // stringSet reads a set of strings given as strings.
@@ -924,7 +999,7 @@ func (p *jsonParser) stringSet(elem Type) ([]string, bool) {
 	if !ok {
 		return nil, false
 	}
-	return sortedSet(vals), true
+	return p.keepStrings(sortedSet(vals)), true
 }
 
 // intSet reads a set of integers given as integer literals.
@@ -939,12 +1014,12 @@ func (p *jsonParser) intSet() ([]int64, bool) {
 	if !ok {
 		return nil, false
 	}
-	return sortedSet(vals), true
+	return p.keepInts(sortedSet(vals)), true
 }
 
-// sortedSet returns a copy of vals (which may be scratch space) sorted,
-// without duplicates: a set as a field holds it.
+// sortedSet sorts vals (scratch space) in place and returns them without
+// duplicates: a set as a field holds it, once kept.
 func sortedSet[T cmp.Ordered](vals []T) []T {
 	slices.Sort(vals)
-	return append([]T{}, slices.Compact(vals)...)
+	return slices.Compact(vals)
 }

@@ -65,8 +65,10 @@ type jsonParser struct {
 	s     string
 	pos   int
 	depth int
-	stack []pval // scratch for the members of the arrays and objects being read
-	arena []byte // the fast path's copies of the strings it keeps (see keep)
+	stack []pval    // scratch for the members of the arrays and objects being read
+	arena []byte    // the fast path's copies of the strings and integers it keeps (see keep, keepInts)
+	strs  []string  // the fast path's strings that lists, sets and dicts keep (see newStrings)
+	dicts []strDict // the fast path's dicts (see newDict)
 }
 
 var parsers = sync.Pool{New: func() any { return &jsonParser{stack: make([]pval, 0, 64)} }}

@@ -31,41 +31,16 @@ type member struct {
 	null bool
 }
 
-// newStrDict returns the dict of the members ms (sorted and distinct, at
-// most 64 if any is None), allocated with room for them when they are few.
-func newStrDict(ms []member, anyMap bool) *strDict {
-	var d *strDict
-	switch n := 2 * len(ms); {
-	case n == 0:
-		d = new(strDict)
-	case n <= 2:
-		d = allocDict(n, func(a *[2]string) []string { return a[:] })
-	case n <= 4:
-		d = allocDict(n, func(a *[4]string) []string { return a[:] })
-	case n <= 8:
-		d = allocDict(n, func(a *[8]string) []string { return a[:] })
-	default:
-		d = &strDict{kv: make([]string, n)}
-	}
-	d.anyMap = anyMap
+// fill gives d the members ms (sorted and distinct, at most 64 if any is
+// None), in kv, which has room for them.
+func (d *strDict) fill(ms []member, kv []string, anyMap bool) {
+	d.kv, d.anyMap = kv, anyMap
 	for i, m := range ms {
-		d.kv[2*i], d.kv[2*i+1] = m.k, m.v
+		kv[2*i], kv[2*i+1] = m.k, m.v
 		if m.null {
 			d.nulls |= 1 << i
 		}
 	}
-	return d
-}
-
-// allocDict allocates a strDict followed by the array A of strings, and
-// gives it the first n as its members.
-func allocDict[A any](n int, kv func(*A) []string) *strDict {
-	x := new(struct {
-		d strDict
-		a A
-	})
-	x.d.kv = kv(&x.a)[:n]
-	return &x.d
 }
 
 // cached returns the map if it was built, else nil.
