@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"time"
 )
 
 // Data is the data of a primitive being backported to an older version:
@@ -354,7 +355,13 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 			}
 			continue
 		case inTime: // a DateTime field's
-			b = appendDateTimeJSON(b, s.time())
+			if s.v.(*time.Location) == time.UTC {
+				b = append(b, '"')
+				b = appendUTCSeconds(b, int64(s.n))
+				b = append(b, '"')
+			} else {
+				b = appendDateTimeJSON(b, s.time())
+			}
 			continue
 		case inIPv4: // an IP address field's
 			b = appendIPJSON(b, s.ipv4())
@@ -373,11 +380,19 @@ func (o *Object) encode(b []byte, d *Data, depth int) ([]byte, error) {
 			b = appendInts(b, s.ints())
 			continue
 		}
-		if s.v == nil {
+		v := s.v
+		if s.kind == inDict { // a Dict field's, as its map would be written
+			dict := v.(*strDict)
+			if v = dict.cached(); v == nil {
+				b = dict.appendJSON(b)
+				continue
+			}
+		}
+		if v == nil {
 			b = append(b, "null"...)
 			continue
 		}
-		if b, err = appendJSONDepth(cls.Fields[i].Type, b, s.v, depth); err != nil {
+		if b, err = appendJSONDepth(cls.Fields[i].Type, b, v, depth); err != nil {
 			return b, writeErr(cls.Name, cls.Fields[i].Name, err)
 		}
 	}

@@ -154,7 +154,8 @@ func sameValue(a, b any) bool {
 // TestFastPathOddNames: the fast path matches a field name (or a
 // primitive key) in place only where its JSON spelling is its own bytes.
 // A name with an escaped character, or with a byte that is not UTF-8
-// (which a writer spells U+FFFD), must read as the reference path reads it.
+// (which a writer spells U+FFFD), must read as the reference path reads it;
+// the name's raw bytes are not JSON (not UTF-8) and are refused.
 func TestFastPathOddNames(t *testing.T) {
 	reg := objects.NewRegistry("odd", objects.SerialNamespace("v\u00e9\"o"))
 	reg.MustRegister(&objects.Class{Name: "Odd", Version: "1.0", Fields: []objects.Field{
@@ -163,9 +164,15 @@ func TestFastPathOddNames(t *testing.T) {
 		{Name: "plain", Type: objects.Integer, Nullable: true},
 	}})
 	head := `{"v\u00e9\"o.name":"Odd","v\u00e9\"o.namespace":"odd","v\u00e9\"o.version":"1.0","v\u00e9\"o.data":`
+	raw := head + `{"a` + "\xff" + `b":1,"q\"uote":2,"plain":3},"v\u00e9\"o.changes":["a` + "\xff" + `b","q\"uote"]}`
+	if _, ok := reg.LoadFast([]byte(raw)); ok {
+		t.Error("the fast path read a name that is not UTF-8")
+	}
+	if _, err := reg.FromJSON([]byte(raw)); err == nil {
+		t.Error("FromJSON read a name that is not UTF-8")
+	}
 	for name, in := range map[string]string{
 		"replacement": head + `{"a` + "\uFFFD" + `b":1,"q\"uote":2,"plain":3},"v\u00e9\"o.changes":["a` + "\uFFFD" + `b","plain"]}`,
-		"raw bytes":   head + `{"a` + "\xff" + `b":1,"q\"uote":2,"plain":3},"v\u00e9\"o.changes":["a` + "\xff" + `b","q\"uote"]}`,
 		"written":     "",
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -201,5 +208,54 @@ func TestFastPathOddNames(t *testing.T) {
 				t.Errorf("Changed() = %s on the fast path, %s on the reference path", a, b)
 			}
 		})
+	}
+}
+
+// TestFastPathSharedChunks: the fast path keeps the strings of lists,
+// sets and dicts, and the integers of lists and sets, in chunks shared by
+// the whole primitive. The slices Get gives must behave as slices of their
+// own: writing their elements changes that field only, appending copies.
+// The same edits on the reference path's object must write the same text.
+func TestFastPathSharedChunks(t *testing.T) {
+	reg := objectstest.NewRegistry()
+	in := []byte(`{"versioned_object.name":"Server","versioned_object.namespace":"goslo","versioned_object.version":"1.3",
+	 "versioned_object.data":{"id":1,"uuid":"8a9e2f3c-6c1d-4b7e-9f0a-2d3c4b5a6e7f","name":"n","metadata":{"b":"2","a":null},
+	 "pinned_cpus":[3,1,2],"tags":["x","y"],"host_ip":"2001:db8::1","flavor":{"versioned_object.name":"Flavor",
+	 "versioned_object.namespace":"goslo","versioned_object.version":"1.1","versioned_object.data":{"id":2,"extra_specs":{"k":"v"}}}}}`)
+	fast, ok := reg.LoadFast(in)
+	if !ok {
+		t.Fatal("the fast path gave up")
+	}
+	ref, err := reg.LoadReference(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []*objects.Object{fast, ref} {
+		tags, err := objects.Get[[]string](o, "tags")
+		if err != nil {
+			t.Fatal(err)
+		}
+		pins, err := objects.Get[[]int64](o, "pinned_cpus")
+		if err != nil {
+			t.Fatal(err)
+		}
+		more := append(tags, "z")
+		more[0] = "appended"
+		morePins := append(pins, 9)
+		morePins[0] = 99
+		for i := range tags {
+			tags[i] += "!"
+		}
+		for i := range pins {
+			pins[i] = -pins[i]
+		}
+	}
+	a, errA := fast.ToJSON("")
+	b, errB := ref.ToJSON("")
+	if errA != nil || errB != nil || !bytes.Equal(a, b) {
+		t.Errorf("after the same edits:\n fast %s (%v)\n ref  %s (%v)", a, errA, b, errB)
+	}
+	if !bytes.Contains(a, []byte(`"pinned_cpus":[-1,-2,-3]`)) || !bytes.Contains(a, []byte(`"tags":["x!","y!"]`)) {
+		t.Errorf("the edits did not take: %s", a)
 	}
 }

@@ -227,7 +227,8 @@ func appendInts(b []byte, x []int64) []byte {
 // sort elsewhere or equal another member: such a set is written in the
 // order its members read back, each member that reads back alike only
 // once, so that writing what was read gives the same text (as appendMap
-// does for keys).
+// does for keys). Such strings come from Go (Set, FromPrimitive): FromJSON
+// refuses text that is not UTF-8.
 func appendStringSet(b []byte, x []string) []byte {
 	if !slices.ContainsFunc(x, notUTF8) {
 		return appendStrings(b, x)

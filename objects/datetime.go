@@ -246,8 +246,100 @@ func makeDateTime(year, month, day, hour, minute, second, usec int, loc *time.Lo
 	return time.Date(year, time.Month(month), day, hour, minute, second, usec*1000, loc), nil
 }
 
+// daysIn is the number of days of a month (1..12) in the proleptic
+// Gregorian calendar, as Python's and Go's.
 func daysIn(year, month int) int {
-	return time.Date(year, time.Month(month)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if month == 2 {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return 30 + (month+month/8)%2 // 31 for January, March, May, July, August, October, December
+}
+
+// utcSeconds reads the usual spelling of a UTC time, "YYYY-MM-DDTHH:MM:SS"
+// and "Z" (or nothing, which the iso8601 grammar also reads as UTC), as
+// Unix seconds, without building a time.Time: parseISOTime gives
+// time.Unix(secs, 0).In(time.UTC) for it. ok is false for any other
+// spelling and for fields out of range: parseISOTime decides those.
+func utcSeconds(s string) (secs int64, ok bool) {
+	if !(len(s) == 19 || len(s) == 20 && s[19] == 'Z') ||
+		s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+		return 0, false
+	}
+	var f [6]int // year, month, day, hour, minute, second
+	for k, at := range [6]int{0, 5, 8, 11, 14, 17} {
+		end := at + 2
+		if k == 0 {
+			end = at + 4
+		}
+		for _, c := range []byte(s[at:end]) {
+			if !isDigit(c) {
+				return 0, false
+			}
+			f[k] = f[k]*10 + int(c-'0')
+		}
+	}
+	year, month, day := f[0], f[1], f[2]
+	if year < 1 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month) || f[3] > 23 || f[4] > 59 || f[5] > 59 {
+		return 0, false
+	}
+	return daysFromCivil(year, month, day)*86400 + int64(f[3]*3600+f[4]*60+f[5]), true
+}
+
+// daysFromCivil is the number of days from 1970-01-01 to a date of the
+// proleptic Gregorian calendar (the usual era-of-400-years computation,
+// for the years 1..9999 a DateTime holds).
+func daysFromCivil(year, month, day int) int64 {
+	if month <= 2 {
+		year--
+	}
+	era := year / 400 // year >= 0
+	yoe := year - era*400
+	mp := (month + 9) % 12 // March is 0
+	doy := (153*mp+2)/5 + day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
+}
+
+// civilFromDays is the inverse of daysFromCivil.
+func civilFromDays(days int64) (year, month, day int) {
+	z := days + 719468 // from 0000-03-01, which is day 0 of era 0
+	era := z / 146097  // z >= 0 for the years 1..9999
+	doe := int(z - era*146097)
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day = doy - (153*mp+2)/5 + 1
+	month = mp + 3
+	if month > 12 {
+		month -= 12
+	}
+	year = int(era)*400 + yoe
+	if month <= 2 {
+		year++
+	}
+	return year, month, day
+}
+
+// appendUTCSeconds writes what appendISOTime writes for
+// time.Unix(secs, ns).In(time.UTC) (the seconds of a year 1..9999), from
+// the seconds.
+func appendUTCSeconds(b []byte, secs int64) []byte {
+	days, rem := secs/86400, int(secs%86400)
+	if rem < 0 {
+		days, rem = days-1, rem+86400
+	}
+	year, month, day := civilFromDays(days)
+	b = strconv.AppendInt(b, int64(year), 10)
+	b = append(b, '-', byte('0'+month/10), byte('0'+month%10), '-', byte('0'+day/10), byte('0'+day%10), 'T')
+	b = append2(b, rem/3600)
+	b = append(b, ':')
+	b = append2(b, rem/60%60)
+	b = append(b, ':')
+	b = append2(b, rem%60)
+	return append(b, 'Z')
 }
 
 // isOffsetName reports whether a zone name has iso8601's "+HH:MM" form.

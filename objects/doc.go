@@ -61,9 +61,13 @@
 // Registry.FromJSON and FromPrimitive load primitives as obj_from_primitive
 // does: the class is found by name and version (the exact version, else
 // the newest compatible one), the object keeps the version it was sent at,
-// and every field is converted as Set converts it. Errors mirror oslo's
-// exceptions: UnsupportedObjectError, IncompatibleVersionError,
-// InvalidTargetVersionError, FieldError, ReadOnlyFieldError.
+// and every field is converted as Set converts it. FromJSON takes UTF-8
+// text, as oslo's jsonutils.loads decodes what it is given: bytes that are
+// not UTF-8 are a PrimitiveError naming the offset of the first one (a
+// string that is not UTF-8 given in Go is written with U+FFFD for each
+// such byte). Errors mirror oslo's exceptions: UnsupportedObjectError,
+// IncompatibleVersionError, InvalidTargetVersionError, FieldError,
+// ReadOnlyFieldError.
 //
 // Registry.CheckFingerprints is oslo's ObjectVersionChecker: a project's
 // test records each object's fingerprint and fails when fields change
@@ -82,13 +86,15 @@
 // reader of its own, which also makes FromJSON fast); its tests compare it
 // with the Python library on thousands of generated primitives.
 //
-// FromJSON's fast path uses package unsafe in three narrow ways, for
+// FromJSON's fast path uses package unsafe in a few narrow ways, for
 // speed (the round trip is the figure issue 7 measures): it reads the
 // caller's bytes in place as a string while it parses (nothing it keeps
 // points into them: every kept string is copied into append-only chunks,
 // so the caller may reuse its buffer at once; TestFromJSONReusedBuffer),
-// and an object's slot holds a string, a []string or a []int64 as a
-// pointer to its first byte or element and a length, which keeps a slot
-// at 32 bytes. TestFastPathSameObject checks that an object loaded this
-// way is the object the reference path builds.
+// it keeps the integers of a list or a set in the same chunks, 8-aligned,
+// as a []int64 (TestFastPathSharedChunks), and an object's slot holds a
+// string, a []string or a []int64 as a pointer to its first byte or
+// element and a length, which keeps a slot at 32 bytes.
+// TestFastPathSameObject checks that an object loaded this way is the
+// object the reference path builds.
 package objects

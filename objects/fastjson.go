@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"slices"
 	"strings"
+	"time"
+	"unicode/utf8"
 	"unsafe"
 )
 
@@ -108,19 +110,16 @@ func (p *jsonParser) skip() bool {
 	}
 	switch c := p.s[p.pos]; {
 	case c == '"':
-		i := p.pos + 1
-		for i < len(p.s) {
-			switch b := p.s[i]; {
-			case b == '"':
-				p.pos = i + 1
-				return true
-			case b == '\\' || b < 0x20:
-				_, err := p.str()
-				return err == nil
-			}
-			i++
+		i, ok := stringEnd(p.s, p.pos+1)
+		if !ok || i >= len(p.s) {
+			return false
 		}
-		return false
+		if p.s[i] == '"' {
+			p.pos = i + 1
+			return true
+		}
+		_, ok = p.escapedString()
+		return ok
 	case c == '-' || isDigit(c):
 		if p.literal("-Infinity") {
 			return true
@@ -143,19 +142,63 @@ func (p *jsonParser) skip() bool {
 }
 
 // plainString reads a string without escapes and returns it without
-// copying.
+// copying. Like every string the fast path reads, it must be UTF-8: for
+// anything else the reference path reports the error.
 func (p *jsonParser) plainString() (string, bool) {
 	s := p.s
 	if p.pos >= len(s) || s[p.pos] != '"' {
 		return "", false
 	}
-	i := stringSpecial(s, p.pos+1)
-	if i >= len(s) || s[i] != '"' {
+	i, ok := stringEnd(s, p.pos+1)
+	if !ok || i >= len(s) || s[i] != '"' {
 		return "", false
 	}
 	v := s[p.pos+1 : i]
 	p.pos = i + 1
 	return v, true
+}
+
+// escapedString reads a string with escapes (str), on the fast path: its
+// bytes must be UTF-8.
+func (p *jsonParser) escapedString() (string, bool) {
+	start := p.pos
+	v, err := p.str()
+	return v, err == nil && utf8.ValidString(p.s[start:p.pos])
+}
+
+// stringEnd is stringSpecial for the fast path: it also checks that the
+// bytes before the index it returns are UTF-8 (ok false at the first that
+// is not), looking at a byte with the high bit set, and what follows it,
+// only when it meets one.
+func stringEnd(s string, i int) (end int, ok bool) {
+	for {
+		i = specialOrHigh(s, i)
+		if i >= len(s) || s[i] < utf8.RuneSelf {
+			return i, true
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i, false
+		}
+		i += size
+	}
+}
+
+// specialOrHigh is stringSpecial that also stops at a byte with the high
+// bit set.
+func specialOrHigh(s string, i int) int {
+	for ; i+8 <= len(s); i += 8 {
+		w := load8(s, i)
+		if m := specialBytes(w) | w&0x8080808080808080; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return i
 }
 
 // stringSpecial returns the index of the first byte at or after i that
@@ -211,6 +254,79 @@ func (p *jsonParser) keep(s string) string {
 	return unsafe.String(&p.arena[start], len(s))
 }
 
+// reserve returns the capacity of a new chunk that makes room for n more
+// elements where a chunk of capacity c has used taken, or 0 if there is
+// room. A new chunk doubles the last one (starting at first elements), but
+// is no bigger than what the rest of the input can need, each element
+// taking at least perElem bytes of it, unless n needs more.
+func (p *jsonParser) reserve(c, used, n, first, perElem int) int {
+	if c-used >= n {
+		return 0
+	}
+	return max(min(max(2*c, first), n+(len(p.s)-p.pos)/perElem), n)
+}
+
+// newStrings returns n strings for the object being read to keep, to
+// fill in, from chunks of strings that are handed out once each, capped at
+// their length (appending to them copies them). A list of strings, a set
+// of them and a dict's members would each cost an allocation of their own;
+// a chunk holds them for the whole primitive.
+func (p *jsonParser) newStrings(n int) []string {
+	if n == 0 {
+		return []string{}
+	}
+	if c := p.reserve(cap(p.strs), len(p.strs), n, 8, 3); c > 0 { // "",
+		p.strs = make([]string, 0, c)
+	}
+	start := len(p.strs)
+	p.strs = p.strs[:start+n]
+	return p.strs[start : start+n : start+n]
+}
+
+// keepStrings returns a copy of vals (scratch space) that the object may
+// keep.
+func (p *jsonParser) keepStrings(vals []string) []string {
+	out := p.newStrings(len(vals))
+	copy(out, vals)
+	return out
+}
+
+// keepInts is keepStrings for integers, which go in the chunks of bytes
+// keep copies strings to (they hold no pointers either), 8-aligned.
+func (p *jsonParser) keepInts(vals []int64) []int64 {
+	if len(vals) == 0 {
+		return []int64{}
+	}
+	n := 8 * len(vals)
+	if c := p.reserve(cap(p.arena), len(p.arena)+p.intPad(), n, 128, 1); c > 0 {
+		p.arena = make([]byte, 0, c)
+	}
+	start := len(p.arena) + p.intPad()
+	if start+n > cap(p.arena) { // not when chunks are 8-aligned, as Go allocates them
+		return slices.Clone(vals)
+	}
+	p.arena = p.arena[:start+n]
+	out := unsafe.Slice((*int64)(unsafe.Pointer(&p.arena[start])), len(vals))
+	copy(out, vals)
+	return out
+}
+
+// intPad is the number of bytes from the end of the chunk of bytes to an
+// 8-aligned address.
+func (p *jsonParser) intPad() int {
+	return int(-(uintptr(unsafe.Pointer(unsafe.SliceData(p.arena))) + uintptr(len(p.arena))) & 7)
+}
+
+// newDict returns a strDict for a dict field being read, from chunks of
+// them (a dict takes at least "{}" of the input).
+func (p *jsonParser) newDict() *strDict {
+	if c := p.reserve(cap(p.dicts), len(p.dicts), 1, 2, 2); c > 0 {
+		p.dicts = make([]strDict, 0, c)
+	}
+	p.dicts = p.dicts[:len(p.dicts)+1]
+	return &p.dicts[len(p.dicts)-1]
+}
+
 // keep16 is keep for the 16 bytes of an IPv6 address.
 func (p *jsonParser) keep16(b [16]byte) *[16]byte {
 	k := p.keep(unsafe.String(&b[0], len(b)))
@@ -226,8 +342,7 @@ func (p *jsonParser) ownString() (string, bool) {
 	if p.pos >= len(p.s) || p.s[p.pos] != '"' {
 		return "", false
 	}
-	v, err := p.str() // escapes decoded into a new string
-	return v, err == nil
+	return p.escapedString() // escapes decoded into a new string
 }
 
 // anyString reads a string, decoding escapes. Its result may be part of
@@ -239,8 +354,7 @@ func (p *jsonParser) anyString() (string, bool) {
 	if p.pos >= len(p.s) || p.s[p.pos] != '"' {
 		return "", false
 	}
-	v, err := p.str()
-	return v, err == nil
+	return p.escapedString()
 }
 
 // The keys of a primitive, in the order oslo (and ToJSON) writes them.
@@ -438,6 +552,10 @@ func (p *jsonParser) fastSlot(dst *slot, t Type, c *fieldCtx) bool {
 		if !ok {
 			return false
 		}
+		if secs, ok := utcSeconds(v); ok { // the usual spelling: no time.Time built
+			*dst = slot{v: time.UTC, n: uint64(secs), kind: inTime, set: true}
+			return true
+		}
 		tm, err := parseISOTime(v)
 		if err != nil {
 			return false
@@ -476,6 +594,10 @@ func (p *jsonParser) fastSlot(dst *slot, t Type, c *fieldCtx) bool {
 			*dst = intsSlot(out)
 			return ok
 		}
+	case dictType:
+		if inner, nullable, ok := stringDict(t); ok {
+			return p.fastStrDict(dst, inner, nullable)
+		}
 	case setType:
 		switch e := t.elem.(type) {
 		case integerType:
@@ -493,6 +615,67 @@ func (p *jsonParser) fastSlot(dst *slot, t Type, c *fieldCtx) bool {
 	v, ok := p.fastValue(t, c)
 	*dst = setSlot(v)
 	return ok
+}
+
+// stringDict reports a Dict(String) or Dict(Nullable(String)) (String,
+// UUID or Enum), and returns the string type and whether it is nullable.
+func stringDict(t dictType) (Type, bool, bool) {
+	e, nullable := t.elem, false
+	if n, ok := e.(nullableType); ok {
+		e, nullable = n.inner, true
+	}
+	switch e.(type) {
+	case stringType, uuidType, enumType:
+		return e, nullable, true
+	}
+	return nil, false, false
+}
+
+// fastStrDict reads a dict of strings (elem the string type) into dst as
+// a strDict: a map[string]string, or a map[string]any when nullable, to
+// be. Where a strDict cannot hold them (over 64 members with None among
+// them) it builds the map. (The keys are UTF-8, as everything the fast
+// path reads.)
+func (p *jsonParser) fastStrDict(dst *slot, elem Type, nullable bool) bool {
+	var buf [8]member
+	ms := buf[:0]
+	sorted := true
+	ok := p.eachMember(func(k string) bool {
+		m := member{k: p.keep(k)}
+		if nullable && p.literal("null") {
+			m.null = true
+		} else {
+			var ok bool
+			if m.v, ok = p.fastString(elem); !ok {
+				return false
+			}
+		}
+		sorted = sorted && (len(ms) == 0 || ms[len(ms)-1].k < m.k)
+		ms = append(ms, m)
+		return true
+	})
+	if !ok {
+		return false
+	}
+	if !sorted {
+		ms = sortMembers(ms)
+	}
+	if nullable && len(ms) > 64 { // more than the bits of strDict.nulls
+		m := make(map[string]any, len(ms))
+		for _, e := range ms {
+			if e.null {
+				m[e.k] = nil
+			} else {
+				m[e.k] = e.v
+			}
+		}
+		*dst = setSlot(m)
+		return true
+	}
+	d := p.newDict()
+	d.fill(ms, p.newStrings(2*len(ms)), nullable)
+	*dst = slot{v: d, kind: inDict, set: true}
+	return true
 }
 
 // fastChanges reads a changes list of plain strings, after the data. The
@@ -785,7 +968,7 @@ func (p *jsonParser) stringList(elem Type) ([]string, bool) {
 		vals = append(vals, v)
 		return ok
 	})
-	return slices.Clone(vals), ok
+	return p.keepStrings(vals), ok
 }
 
 // intList reads a list of integer literals for an Integer, as stringList
@@ -798,7 +981,7 @@ func (p *jsonParser) intList(elem integerType) ([]int64, bool) {
 		vals = append(vals, n)
 		return ok
 	})
-	return slices.Clone(vals), ok
+	return p.keepInts(vals), ok
 }
 
 // stringSet reads a set of strings given as strings.
@@ -816,7 +999,7 @@ func (p *jsonParser) stringSet(elem Type) ([]string, bool) {
 	if !ok {
 		return nil, false
 	}
-	return sortedSet(vals), true
+	return p.keepStrings(sortedSet(vals)), true
 }
 
 // intSet reads a set of integers given as integer literals.
@@ -831,12 +1014,12 @@ func (p *jsonParser) intSet() ([]int64, bool) {
 	if !ok {
 		return nil, false
 	}
-	return sortedSet(vals), true
+	return p.keepInts(sortedSet(vals)), true
 }
 
-// sortedSet returns a copy of vals (which may be scratch space) sorted,
-// without duplicates: a set as a field holds it.
+// sortedSet sorts vals (scratch space) in place and returns them without
+// duplicates: a set as a field holds it, once kept.
 func sortedSet[T cmp.Ordered](vals []T) []T {
 	slices.Sort(vals)
-	return append([]T{}, slices.Compact(vals)...)
+	return slices.Compact(vals)
 }

@@ -65,8 +65,10 @@ type jsonParser struct {
 	s     string
 	pos   int
 	depth int
-	stack []pval // scratch for the members of the arrays and objects being read
-	arena []byte // the fast path's copies of the strings it keeps (see keep)
+	stack []pval    // scratch for the members of the arrays and objects being read
+	arena []byte    // the fast path's copies of the strings and integers it keeps (see keep, keepInts)
+	strs  []string  // the fast path's strings that lists, sets and dicts keep (see newStrings)
+	dicts []strDict // the fast path's dicts (see newDict)
 }
 
 var parsers = sync.Pool{New: func() any { return &jsonParser{stack: make([]pval, 0, 64)} }}
@@ -78,6 +80,9 @@ func parseJSON(data []byte) (pval, error) {
 		*p = jsonParser{stack: p.stack[:0]}
 		parsers.Put(p)
 	}()
+	if i := invalidUTF8(data); i >= 0 {
+		return pval{}, &PrimitiveError{Err: fmt.Errorf("json: not UTF-8: byte 0x%02x at offset %d", data[i], i)}
+	}
 	p.s = string(data)
 	var v pval
 	p.skipSpace()
@@ -90,6 +95,25 @@ func parseJSON(data []byte) (pval, error) {
 		return pval{}, p.errorf("extra data")
 	}
 	return v, nil
+}
+
+// invalidUTF8 returns the offset of the first byte of data that is not
+// part of UTF-8, or -1. JSON text is Unicode: oslo's jsonutils.loads
+// decodes the bytes it is given as UTF-8 (strictly) before it parses them,
+// so such input is a UnicodeDecodeError there, whatever else is wrong
+// with it.
+func invalidUTF8(data []byte) int {
+	if utf8.Valid(data) {
+		return -1
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1 // not reached
 }
 
 func (p *jsonParser) errorf(format string, args ...any) error {

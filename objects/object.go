@@ -48,9 +48,10 @@ func (o *Object) setVersion(v string) {
 // Unix seconds in n, nanoseconds in ns, the *time.Location in v), an IPv4
 // address (in n) and an IPv6 address without a zone (its 16 bytes, copied
 // next to the strings it keeps, in v) unboxed, when the value rebuilt from
-// them is identical to the original.
+// them is identical to the original, and a dict of strings as a *strDict
+// (in v), which builds its map when first asked for it.
 type slot struct {
-	v       any      // the value (kind inAny), a string's *byte (inString), a *time.Location (inTime), a *[16]byte (inIPv6)
+	v       any      // the value (kind inAny), a string's *byte (inString), a *time.Location (inTime), a *[16]byte (inIPv6), a *strDict (inDict)
 	n       uint64   // kind inInt (an int64), inFloat (float64 bits), inString (length), inTime (Unix seconds), inIPv4 (the address)
 	ns      uint32   // kind inTime: nanoseconds (in what would be padding)
 	kind    slotKind //
@@ -80,6 +81,7 @@ const (
 	inIPv6    // only for an IP address field
 	inStrings // only for a List or Set field holding a []string
 	inInts    // only for a List or Set field holding a []int64
+	inDict    // only for a Dict(String) or Dict(Nullable(String)) field: a *strDict
 )
 
 // value returns the slot's value in its natural form.
@@ -110,6 +112,8 @@ func (s *slot) unboxedValue() any {
 		return s.ints()
 	case inIPv6:
 		return s.ipv6()
+	case inDict:
+		return s.v.(*strDict).value()
 	}
 	return s.ipv4()
 }
@@ -664,6 +668,14 @@ func (o *Object) clone(depth int) *Object {
 		case inInts:
 			s = intsSlot(slices.Clone(s.ints()))
 			s.changed = o.slots[i].changed
+		case inDict:
+			d := s.v.(*strDict)
+			if m := d.cached(); m != nil {
+				s = setSlot(cloneValue(m, depth))
+				s.changed = o.slots[i].changed
+			} else {
+				s.v = d.clone()
+			}
 		default:
 			s.v = cloneValue(s.v, depth)
 		}
