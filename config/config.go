@@ -278,6 +278,13 @@ type LoadOptions struct {
 // oslo's ConfigOpts.__call__. On error nothing changes. Load may be called
 // again; each call starts from scratch.
 func (c *Config) Load(args []string, lo LoadOptions) error {
+	warnings, err := c.load(args, lo)
+	c.warn(warnings)
+	return err
+}
+
+// load is Load under c.mu; it returns the warnings to log.
+func (c *Config) load(args []string, lo LoadOptions) ([]string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if lo.Prog == "" {
@@ -296,7 +303,7 @@ func (c *Config) Load(args []string, lo LoadOptions) error {
 	args = append([]string{}, args...)
 	handed, err := takeSnapshot()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var ns, mns *namespace
 	if handed != nil {
@@ -308,17 +315,16 @@ func (c *Config) Load(args []string, lo LoadOptions) error {
 		ns, err = c.parse(args, lo)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	snap, err := c.resolveAll(ns, mns, lo)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c.args, c.lo, c.ns, c.mutableNS = args, lo, ns, mns
 	c.loaded = true
 	c.snap.Store(snap)
-	c.logDeprecations(ns)
-	return nil
+	return c.deprecations(ns), nil
 }
 
 // parse reads the default files (when none is named), then the command
@@ -405,14 +411,18 @@ func (c *Config) resolveAll(ns, mutableNS *namespace, lo LoadOptions) (*snapshot
 	return snap, nil
 }
 
-func (c *Config) logDeprecations(ns *namespace) {
+// deprecations returns the warnings for the deprecated options that ns
+// sets and that were not warned about yet. Config logs them once it has
+// let go of c.mu (see warn).
+func (c *Config) deprecations(ns *namespace) []string {
+	var warnings []string
 	for key, logged := range ns.deprecationsSeen {
 		if logged {
 			continue
 		}
 		ns.deprecationsSeen[key] = true
 		p := strings.Split(key, "\x00")
-		c.log().Warn(fmt.Sprintf("Deprecated: Option %q from group %q is deprecated. Use option %q from group %q.", p[1], p[0], p[3], p[2]))
+		warnings = append(warnings, fmt.Sprintf("Deprecated: Option %q from group %q is deprecated. Use option %q from group %q.", p[1], p[0], p[3], p[2]))
 	}
 	for _, s := range c.opts {
 		if !s.def.forRemoval {
@@ -425,7 +435,17 @@ func (c *Config) logDeprecations(ns *namespace) {
 		if s.def.removalReason != "" {
 			reason = " (" + s.def.removalReason + ")"
 		}
-		c.log().Warn(fmt.Sprintf("Deprecated: Option %q from group %q is deprecated for removal%s.  Its value may be silently ignored in the future.", s.def.dest, s.group.Name, reason))
+		warnings = append(warnings, fmt.Sprintf("Deprecated: Option %q from group %q is deprecated for removal%s.  Its value may be silently ignored in the future.", s.def.dest, s.group.Name, reason))
+	}
+	return warnings
+}
+
+// warn logs warnings. It is called without c.mu held: the logger may be a
+// handler that reads this Config (log's masking of secret values does),
+// and c.mu is not reentrant.
+func (c *Config) warn(warnings []string) {
+	for _, w := range warnings {
+		c.log().Warn(w)
 	}
 }
 

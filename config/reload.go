@@ -32,23 +32,29 @@ func (c *Config) OnMutate(h MutateHook) {
 // malformed, or any value is invalid, it returns the error and the running
 // values stay as they were.
 func (c *Config) Reload() error {
+	warnings, err := c.reload()
+	c.warn(warnings)
+	return err
+}
+
+// reload is Reload under c.mu; it returns the warnings to log.
+func (c *Config) reload() ([]string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.loaded {
-		return ErrNotLoaded
+		return nil, ErrNotLoaded
 	}
 	ns, err := c.parse(c.args, c.lo)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	snap, err := c.resolveAll(ns, nil, c.lo)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c.ns, c.mutableNS = ns, nil
 	c.snap.Store(snap)
-	c.logDeprecations(ns)
-	return nil
+	return c.deprecations(ns), nil
 }
 
 // Mutate reads the config files again and applies the new values of the
@@ -76,6 +82,7 @@ func (c *Config) Mutate() ([]Change, error) {
 	old := c.snap.Load()
 	fresh := c.resolverWith(ns, c.lo)
 	var changes []Change
+	var warnings []string
 	for _, g := range c.groups {
 		for _, s := range g.opts {
 			if s.def.mutable {
@@ -89,15 +96,16 @@ func (c *Config) Mutate() ([]Change, error) {
 			}
 			nv, _, err := fresh.value(s)
 			if err != nil || !reflect.DeepEqual(old.vals[s.idx], nv) {
-				c.log().Warn(fmt.Sprintf("Ignoring change to immutable option %s.%s", g.Name, s.def.name))
+				warnings = append(warnings, fmt.Sprintf("Ignoring change to immutable option %s.%s", g.Name, s.def.name))
 			}
 		}
 	}
 	c.mutableNS = ns
 	c.snap.Store(snap)
-	c.logDeprecations(ns)
+	warnings = append(warnings, c.deprecations(ns)...)
 	hooks := append([]MutateHook{}, c.hooks...)
 	c.mu.Unlock()
+	c.warn(warnings)
 
 	sort.SliceStable(changes, func(i, j int) bool {
 		gi, gj := changes[i].Group, changes[j].Group

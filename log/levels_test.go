@@ -7,6 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/goslo/goslo/config"
 )
 
 func TestLevelNumbers(t *testing.T) {
@@ -147,6 +150,48 @@ func TestMutate(t *testing.T) {
 	}
 	data, _ := os.ReadFile(logFile)
 	for _, want := range []string{"DEBUG nova.mutate [-] debug now shows", `unknown level: "LOUD"; the levels stay as they were`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("log file lacks %q:\n%s", want, data)
+		}
+	}
+}
+
+// TestMutateLogsUnderNoLock changes an immutable option, and a deprecated
+// one, in the file and calls conf.Mutate and conf.Reload with the
+// Config's own logger writing through this package: config's warnings
+// ("Ignoring change to immutable option", deprecations) go through the
+// handler, which reads the Config for its secrets. Config must not hold
+// its lock while it logs, or the process deadlocks on SIGHUP.
+func TestMutateLogsUnderNoLock(t *testing.T) {
+	logFile := filepath.Join(t.TempDir(), "m.log")
+	conf, file := loadConf(t, "[DEFAULT]\nlog_file = "+logFile+"\nuse_stderr = false\n",
+		&config.Opt[string]{Name: "banner", Default: "pyref"},
+		&config.Opt[string]{Name: "old_knob", DeprecatedForRemoval: true})
+	setup(t, conf)
+	conf.SetLogger(Get("goslo.config"))
+	if err := os.WriteFile(file, []byte("[DEFAULT]\nlog_file = "+logFile+"\nuse_stderr = false\nbanner = new\nold_knob = x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, call := range []struct {
+		name string
+		f    func() error
+	}{
+		{"Mutate", func() error { _, err := conf.Mutate(); return err }},
+		{"Reload", conf.Reload},
+	} {
+		done := make(chan error, 1)
+		go func() { done <- call.f() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("%s: %v", call.name, err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("%s did not return: config logs while it holds its lock", call.name)
+		}
+	}
+	data, _ := os.ReadFile(logFile)
+	for _, want := range []string{"Ignoring change to immutable option DEFAULT.banner", `Option "old_knob" from group "DEFAULT" is deprecated for removal`} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("log file lacks %q:\n%s", want, data)
 		}
