@@ -59,13 +59,13 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/" && get:
 		a.versions(w, r)
 	case p == "/v1/items" && get:
-		a.list(w)
+		a.list(w, r)
 	case p == "/v1/items" && r.Method == http.MethodPost:
 		a.create(w, r)
 	case p == "/v1/slow" && get:
 		a.slow(w, r)
 	case p == "/v1/config" && get:
-		a.config(w)
+		a.config(w, r)
 	case p == "/v1/boom" && get:
 		// RuntimeError("boom requested"): catch_errors, outside, turns
 		// the panic into its 500 page and logs it.
@@ -80,11 +80,11 @@ func (a *API) versions(w http.ResponseWriter, r *http.Request) {
 	b := append(make([]byte, 0, 192), `{"versions": [{"id": "v1.0", "status": "CURRENT", "updated": "2024-01-01T00:00:00Z", "links": [{"rel": "self", "href": `...)
 	b = py.AppendJSONString(b, middleware.HostURL(r)+"/v1/")
 	b = append(b, "}]}]}"...)
-	writeJSON(w, http.StatusOK, b)
+	writeJSON(w, r, http.StatusOK, b)
 }
 
 // list is ItemsController.index.
-func (a *API) list(w http.ResponseWriter) {
+func (a *API) list(w http.ResponseWriter, r *http.Request) {
 	b := append(make([]byte, 0, 512), `{"items": [`...)
 	a.mu.Lock()
 	for i, it := range a.items {
@@ -94,7 +94,7 @@ func (a *API) list(w http.ResponseWriter) {
 		b = it.append(b)
 	}
 	a.mu.Unlock()
-	writeJSON(w, http.StatusOK, append(b, "]}"...))
+	writeJSON(w, r, http.StatusOK, append(b, "]}"...))
 }
 
 func (it item) append(b []byte) []byte {
@@ -141,7 +141,7 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 	it := item{id: len(a.items) + 1, name: string(appendStr(nil, name)), value: value}
 	a.items = append(a.items, it)
 	a.mu.Unlock()
-	writeJSON(w, http.StatusCreated, append(it.append([]byte(`{"item": `)), '}'))
+	writeJSON(w, r, http.StatusCreated, append(it.append([]byte(`{"item": `)), '}'))
 }
 
 // slow is ItemsController.slow: it sleeps ms milliseconds (the last ms of
@@ -181,11 +181,11 @@ func (a *API) slow(w http.ResponseWriter, r *http.Request) {
 	b = strconv.AppendInt(b, int64(a.pid), 10)
 	b = append(b, `, "elapsed": `...)
 	b = py.AppendFloatRepr(b, math.Round(time.Since(t0).Seconds()*1000)/1000)
-	writeJSON(w, http.StatusOK, append(b, '}'))
+	writeJSON(w, r, http.StatusOK, append(b, '}'))
 }
 
 // config is ItemsController.config: the options SIGHUP may change.
-func (a *API) config(w http.ResponseWriter) {
+func (a *API) config(w http.ResponseWriter, r *http.Request) {
 	b := append(make([]byte, 0, 128), `{"pid": `...)
 	b = strconv.AppendInt(b, int64(a.pid), 10)
 	b = append(b, `, "greeting": `...)
@@ -196,17 +196,19 @@ func (a *API) config(w http.ResponseWriter) {
 	b = strconv.AppendBool(b, log.IsDebugEnabled(a.conf))
 	b = append(b, `, "max_items": `...)
 	b = strconv.AppendInt(b, int64(MaxItems.Get(a.conf)), 10)
-	writeJSON(w, http.StatusOK, append(b, '}'))
+	writeJSON(w, r, http.StatusOK, append(b, '}'))
 }
 
 // writeJSON is pyref_api._json: webob gives application/json no charset
-// parameter.
-func writeJSON(w http.ResponseWriter, status int, body []byte) {
+// parameter. A HEAD request gets the headers of GET and no body.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, body []byte) {
 	h := w.Header()
 	h["Content-Type"] = []string{"application/json"}
 	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(body)
+	}
 }
 
 // object is a JSON object as Python's json.loads makes a dict: its keys in
