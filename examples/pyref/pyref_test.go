@@ -82,7 +82,12 @@ var elapsedRE = regexp.MustCompile(`"elapsed": [0-9.]+`)
 
 // TestAgainstPython sends each recorded request, in order, to one
 // pipeline (the POSTs append to its items, as they did in Python's) and
-// compares status, Content-Type and body with what pyref answered.
+// compares status, Content-Type and body with what pyref answered. After
+// a change of the cases, record the answers again from the repository's
+// examples/pyref (pyref's README says where it is):
+//
+//	/usr/bin/python3 testdata/record.py PYREF_DIR testdata/cases.json > testdata/expected.json
+//	/usr/bin/python3 testdata/record.py PYREF_DIR testdata/cases_limits.json testdata/limits.conf > testdata/expected_limits.json
 func TestAgainstPython(t *testing.T) {
 	for _, run := range []struct {
 		name, cases, expected string
