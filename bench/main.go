@@ -1,8 +1,10 @@
 // Command bench measures goslo's example service side by side with the
 // Python anchor (../shared/reference/pyref: real oslo.service, PasteDeploy
-// and oslo.middleware on eventlet) and with the same handlers on bare
-// net/http, in one run on one machine, and prints a table of figures and
-// ratios.
+// and oslo.middleware on eventlet), with the same handlers on bare
+// net/http, and with pyref's own service ported to goslo (examples/pyref,
+// the target goslo-pyrefapp, compared with pyref: the same application on
+// both stacks), in one run on one machine, and prints a table of figures
+// and ratios.
 //
 //	go run ./bench -pyref ../shared/reference/pyref
 //
