@@ -14,9 +14,10 @@ import (
 	"strconv"
 )
 
-// buildTargets builds goslo's example service and the bare server, and
-// returns the targets of this run; the first is goslo's service, to which
-// the others are compared.
+// buildTargets builds goslo's example services and the bare server, and
+// returns the targets of this run; the first is goslo's compute-api, to
+// which the others are compared, except goslo-pyrefapp (pyref ported to
+// goslo), which is compared with pyref (see report).
 func buildTargets(ctx context.Context, o options) ([]target, func(), error) {
 	cleanup := func() {}
 	paste, err := filepath.Abs("examples/compute-api/etc/api-paste.ini")
@@ -43,7 +44,7 @@ func buildTargets(ctx context.Context, o options) ([]target, func(), error) {
 	// go run or go build on such a machine) the net package's resolver
 	// links libc, whose pages add 1.2-2 MiB to the RSS of every process
 	// (bench/MEMORY.md).
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", dir+string(filepath.Separator), "./examples/compute-api", "./bench/bareserver")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", dir+string(filepath.Separator), "./examples/compute-api", "./examples/pyref", "./bench/bareserver")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, cleanup, fmt.Errorf("go build: %v\n%s", err, out)
@@ -95,7 +96,26 @@ build_delay = 1
 			return process{Cmd: cmd}, nil
 		},
 	}
-	targets := []target{goslo, quiet, bare}
+	// pyref's own service written with goslo (examples/pyref): the same
+	// application, pipeline and options as pyref, so that its ratio to
+	// pyref compares the stacks alone; compute-api's list reads SQLite
+	// where pyref's holds ten dicts. It starts as pyref does, from its
+	// pyref.conf (unchanged from pyref's) and a second file of the run's
+	// port, workers and log (what pyref's run.sh writes); its access line
+	// is on, as pyref's is.
+	pyrefConf, err := filepath.Abs("examples/pyref/etc/pyref.conf")
+	if err != nil {
+		return nil, cleanup, err
+	}
+	pyrefApp := binaryTarget("goslo-pyrefapp", filepath.Join(dir, "pyref"), map[string]string{"root": "/", "list10": "/v1/items"},
+		func(workers, port int, run string) string {
+			return fmt.Sprintf("[DEFAULT]\nbind_port = %d\nworkers = %d\nrestart_method = mutate\nlog_file = %s\n",
+				port, workers, filepath.Join(run, "goslo-pyrefapp-"+strconv.Itoa(port)+".log"))
+		}, pyrefConf)
+	pyrefApp.ticks = &tickSource{line: pyrefTick, log: func(run string, port int) string {
+		return filepath.Join(run, "goslo-pyrefapp-"+strconv.Itoa(port)+".log")
+	}}
+	targets := []target{goslo, quiet, bare, pyrefApp}
 	if o.pyref != "" {
 		if !hasPython(o.pyref) {
 			return nil, cleanup, fmt.Errorf("-pyref %s: pyref.py or its Python libraries are missing (apt-get install python3-oslo.service python3-pastedeploy python3-oslo.middleware python3-routes python3-webob python3-eventlet)", o.pyref)

@@ -1,8 +1,10 @@
 // Command bench measures goslo's example service side by side with the
 // Python anchor (../shared/reference/pyref: real oslo.service, PasteDeploy
-// and oslo.middleware on eventlet) and with the same handlers on bare
-// net/http, in one run on one machine, and prints a table of figures and
-// ratios.
+// and oslo.middleware on eventlet), with the same handlers on bare
+// net/http, and with pyref's own service ported to goslo (examples/pyref,
+// the target goslo-pyrefapp, compared with pyref: the same application on
+// both stacks), in one run on one machine, and prints a table of figures
+// and ratios.
 //
 //	go run ./bench -pyref ../shared/reference/pyref
 //
@@ -295,7 +297,7 @@ func report(w io.Writer, o options, rows []row) {
 			r.root.Non2xx+r.root.SocketErrors+r.list.Non2xx+r.list.SocketErrors)
 	}
 	fmt.Fprintf(w, "\n## Periodic task drift\n\n")
-	fmt.Fprintf(w, "A task with a spacing of 1 s in every worker (goslo: ComputeManager._activate_built_servers; pyref: its tick task). Each figure is |interval - 1 s| between two runs of one worker, mean / max, and (in brackets) how many intervals: idle is a window of %s in which every target idled, once all had started and before the first load; loaded is while wrk ran on that target. A worker's first run (run_immediately) is left out.\n\n", o.idle)
+	fmt.Fprintf(w, "A task with a spacing of 1 s in every worker (goslo: ComputeManager._activate_built_servers; pyref and goslo-pyrefapp: their tick task). Each figure is |interval - 1 s| between two runs of one worker, mean / max, and (in brackets) how many intervals: idle is a window of %s in which every target idled, once all had started and before the first load; loaded is while wrk ran on that target. A worker's first run (run_immediately) is left out.\n\n", o.idle)
 	fmt.Fprintln(w, "| target | workers | idle | loaded |")
 	fmt.Fprintln(w, "|---|---|---|---|")
 	for _, r := range rows {
@@ -306,6 +308,8 @@ func report(w io.Writer, o options, rows []row) {
 	}
 	// Ratios against every other target, per worker count.
 	fmt.Fprintf(w, "\n## Ratios (first target over the others, same worker count)\n\n")
+	fmt.Fprintln(w, "goslo is the compute-api example, whose list of 10 reads ten servers from SQLite; goslo-pyrefapp / pyref is the like-for-like row: pyref's own service (examples/pyref: same application, api-paste.ini and pyref.conf) on each stack.")
+	fmt.Fprintln(w)
 	byW := map[int][]row{}
 	for _, r := range rows {
 		byW[r.workers] = append(byW[r.workers], r)
@@ -319,9 +323,18 @@ func report(w io.Writer, o options, rows []row) {
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for _, k := range ws {
 		rs := byW[k]
-		pairs := make([][2]row, 0, len(rs))
+		pairs := make([][2]row, 0, len(rs)+3)
 		for _, b := range rs[1:] {
-			pairs = append(pairs, [2]row{rs[0], b})
+			if b.target != "goslo-pyrefapp" {
+				pairs = append(pairs, [2]row{rs[0], b})
+			}
+		}
+		// pyref's own service on goslo against pyref: the same
+		// application, pipeline and options on both stacks.
+		if a, ok := rowOf(rs, "goslo-pyrefapp"); ok {
+			if p, ok := rowOf(rs, "pyref"); ok {
+				pairs = append(pairs, [2]row{a, p})
+			}
 		}
 		// The service without its access line against the same
 		// handlers bare: what the rest of the stack costs.

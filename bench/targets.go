@@ -154,8 +154,10 @@ func pyrefTarget(dir string) target {
 	}
 }
 
-// binaryTarget runs a goslo binary with a config file made for the run.
-func binaryTarget(name, bin string, paths map[string]string, confText func(workers, port int, dir string) string) target {
+// binaryTarget runs a goslo binary with the config files base, then a
+// config file made for the run. Its working directory is the run's, where
+// relative paths of its files land.
+func binaryTarget(name, bin string, paths map[string]string, confText func(workers, port int, dir string) string, base ...string) target {
 	return target{
 		name:  name,
 		paths: paths,
@@ -168,7 +170,12 @@ func binaryTarget(name, bin string, paths map[string]string, confText func(worke
 			if err != nil {
 				return process{}, err
 			}
-			cmd := exec.CommandContext(ctx, exe, "--config-file", conf)
+			var args []string
+			for _, b := range append(base, conf) {
+				args = append(args, "--config-file", b)
+			}
+			cmd := exec.CommandContext(ctx, exe, args...)
+			cmd.Dir = run
 			cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 			logf, err := os.Create(filepath.Join(run, name+"-"+strconv.Itoa(port)+".out"))
 			if err != nil {
