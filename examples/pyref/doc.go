@@ -52,10 +52,6 @@
 //     but eventlet has already closed the connection (pyref's BEHAVIOUR.md,
 //     "In-flight requests are NOT completed"), where goslo's server drains
 //     and the client gets its answer.
-//   - SIGHUP with restart_method mutate and a changed immutable option
-//     (pyref's BEHAVIOUR.md test changes [api] banner) deadlocks the
-//     process today: config.Mutate logs its warning under its lock, and the
-//     log handler reads the Config. See process_test.go.
 //   - POST /v1/items: Python's json.loads accepts NaN, Infinity and
 //     -Infinity, which encoding/json refuses (a 400 here).
 //   - WebOb's Accept negotiation for the error pages is simplified to media
