@@ -197,3 +197,20 @@ func discardLogs(f func()) {
 	defer slog.SetDefault(old)
 	f()
 }
+
+// An application ported from WebOb answers its errors with the pages
+// webob.exc renders, as raise HTTPBadRequest(explanation=...) did.
+func ExampleHTTPError() {
+	app := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		middleware.HTTPError{Code: http.StatusBadRequest, Explanation: "ms must be an int"}.ServeHTTP(w, r)
+	})
+	r := httptest.NewRequest("GET", "/v1/slow?ms=x", nil)
+	r.Header.Set("Accept", "application/json")
+	w := httptest.NewRecorder()
+	app.ServeHTTP(w, r)
+	fmt.Println(w.Code, w.Header().Get("Content-Type"))
+	fmt.Println(w.Body.String())
+	// Output:
+	// 400 application/json
+	// {"message": "ms must be an int<br /><br />\n\n\n", "code": "400 Bad Request", "title": "Bad Request"}
+}

@@ -9,6 +9,28 @@ import (
 	"github.com/goslo/goslo/internal/py"
 )
 
+// HTTPError is one of WebOb's HTTP exceptions (webob.exc) raised with an
+// explanation, such as HTTPBadRequest(explanation="..."), as an
+// http.Handler: it answers with the page WebOb renders for it, HTML,
+// JSON or plain text by the request's Accept header (WebOb's
+// negotiation), or the headers alone for HEAD. An application ported from
+// WebOb answers its errors as it did, and as this package's filters
+// answer theirs.
+type HTTPError struct {
+	Code        int    // the status code
+	Title       string // the reason phrase WebOb's class has; "" is http.StatusText(Code)
+	Explanation string // the text of the page; markup is escaped (HTML) or stripped (plain text)
+}
+
+// ServeHTTP writes the error page for r.
+func (e HTTPError) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	title := e.Title
+	if title == "" {
+		title = http.StatusText(e.Code)
+	}
+	httpError{code: e.Code, title: title, explanation: e.Explanation}.write(w, r)
+}
+
 // httpError is one of WebOb's HTTP exceptions (webob.exc), which
 // oslo.middleware raises and which render themselves as an HTML, JSON or
 // plain text page by the request's Accept header.

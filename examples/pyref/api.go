@@ -71,7 +71,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		// the panic into its 500 page and logs it.
 		panic(errors.New("boom requested"))
 	default:
-		errNotFound.write(w, r)
+		errNotFound.ServeHTTP(w, r)
 	}
 }
 
@@ -107,7 +107,11 @@ func (it item) append(b []byte) []byte {
 	return append(b, '}')
 }
 
-var errBadItem = webobError{http.StatusBadRequest, "Bad Request", `body must be JSON {"name": "..."}`}
+// errNotFound is webob.exc.HTTPNotFound(), which routes answers when no
+// route matches.
+var errNotFound = middleware.HTTPError{Code: http.StatusNotFound, Explanation: "The resource could not be found."}
+
+var errBadItem = middleware.HTTPError{Code: http.StatusBadRequest, Explanation: `body must be JSON {"name": "..."}`}
 
 // create is ItemsController.create: json.loads(req.body or b'{}'), then
 // str(body['name']); a body that is not a JSON object with a name is a
@@ -125,13 +129,13 @@ func (a *API) create(w http.ResponseWriter, r *http.Request) {
 	obj, isObj := body.(object)
 	name, hasName := obj.get("name")
 	if err != nil || !isObj || !hasName {
-		errBadItem.write(w, r)
+		errBadItem.ServeHTTP(w, r)
 		return
 	}
 	a.mu.Lock()
 	if len(a.items) >= MaxItems.Get(a.conf) {
 		a.mu.Unlock()
-		webobError{http.StatusConflict, "Conflict", "too many items"}.write(w, r)
+		middleware.HTTPError{Code: http.StatusConflict, Explanation: "too many items"}.ServeHTTP(w, r)
 		return
 	}
 	value, ok := obj.get("value")
@@ -161,7 +165,7 @@ func (a *API) slow(w http.ResponseWriter, r *http.Request) {
 				n = 0
 			}
 		case err != nil:
-			webobError{http.StatusBadRequest, "Bad Request", "ms must be an int"}.write(w, r)
+			middleware.HTTPError{Code: http.StatusBadRequest, Explanation: "ms must be an int"}.ServeHTTP(w, r)
 			return
 		}
 		ms = n

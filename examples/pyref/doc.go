@@ -32,7 +32,7 @@
 //	pyref_api.py                               api.go
 //	routes.Mapper + wsgi.Router + Resource     API.ServeHTTP: a switch on path and method (no match: webob's 404)
 //	_json(body, status) with json.dumps        writeJSON, with Python's separators and ensure_ascii (internal/py)
-//	webob.exc.HTTPBadRequest(explanation=)     webobError (webob.go), negotiated by Accept as WebOb does
+//	webob.exc.HTTPBadRequest(explanation=)     middleware.HTTPError{Code: 400, Explanation: ...}, negotiated by Accept as WebOb does
 //	raise RuntimeError (-> catch_errors 500)   panic: middleware.CatchErrors turns it into the same 500 page
 //	req.host_url                               middleware.HostURL(r) (honours http_proxy_to_wsgi)
 //	CONF.api.max_items (mutable)               MaxItems.Get(conf): read per request, so SIGHUP mutate changes it
@@ -54,6 +54,4 @@
 //     and the client gets its answer.
 //   - POST /v1/items: Python's json.loads accepts NaN, Infinity and
 //     -Infinity, which encoding/json refuses (a 400 here).
-//   - WebOb's Accept negotiation for the error pages is simplified to media
-//     ranges and q (webob.go: bestOffer).
 package main
