@@ -43,6 +43,10 @@
 //     RegisterHealthcheckBackend; text, HTML or JSON; detailed mode.
 //   - SSL (ssl, deprecated) and Debug (debug).
 //
+// HTTPError is the error page these filters answer with, WebOb's for a
+// webob.exc exception with an explanation, exported for applications
+// ported from WebOb.
+//
 // # Options
 //
 // RegisterOptions registers [oslo_middleware] max_request_body_size,
