@@ -109,7 +109,7 @@ func start(t *testing.T, conf string) *proc {
 		}
 	})
 	pf := filepath.Join(dir, "port")
-	waitFor(t, 20*time.Second, "the port file", func() bool {
+	proctest.WaitFor(t, 20*time.Second, "the port file", func() bool {
 		data, err := os.ReadFile(pf)
 		if err != nil {
 			return false
@@ -117,7 +117,7 @@ func start(t *testing.T, conf string) *proc {
 		p.port, _ = strconv.Atoi(string(data))
 		return p.port > 0
 	})
-	waitFor(t, 20*time.Second, "the service to serve", func() bool {
+	proctest.WaitFor(t, 20*time.Second, "the service to serve", func() bool {
 		_, err := p.get("/")
 		return err == nil
 	})
@@ -186,17 +186,6 @@ func (p *proc) waitExit(within time.Duration) int {
 func (p *proc) logText() string {
 	data, _ := os.ReadFile(p.log)
 	return string(data)
-}
-
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", within, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func reapOrphans() {
@@ -279,7 +268,7 @@ func (p *proc) slow(ms int) <-chan string {
 		}
 		out <- body
 	}()
-	waitFor(p.t, 10*time.Second, "the slow request to be in flight", func() bool {
+	proctest.WaitFor(p.t, 10*time.Second, "the slow request to be in flight", func() bool {
 		body, err := p.get("/inflight")
 		return err == nil && strings.TrimSpace(body) != "0"
 	})
@@ -312,15 +301,15 @@ func TestSingleProcessSIGINT(t *testing.T) {
 func TestSingleProcessReloadUnderLoad(t *testing.T) {
 	p := start(t, "workers = 1\nrestart_method = reload\n")
 	l := startLoad(p.port, 4, true)
-	waitFor(t, 10*time.Second, "load", func() bool { return l.ok.Load() > 50 })
+	proctest.WaitFor(t, 10*time.Second, "load", func() bool { return l.ok.Load() > 50 })
 	p.writeConf("workers = 1\nrestart_method = reload\nbanner = two\n")
 	p.signal(syscall.SIGHUP)
-	waitFor(t, 10*time.Second, "the reloaded banner", func() bool {
+	proctest.WaitFor(t, 10*time.Second, "the reloaded banner", func() bool {
 		body, err := p.get("/")
 		return err == nil && strings.Contains(body, "banner=two")
 	})
 	n := l.ok.Load()
-	waitFor(t, 10*time.Second, "more load after reload", func() bool { return l.ok.Load() > n+50 })
+	proctest.WaitFor(t, 10*time.Second, "more load after reload", func() bool { return l.ok.Load() > n+50 })
 	l.finish(t)
 	if !strings.Contains(p.logText(), "Caught SIG_UNBLOCK, handling") {
 		t.Error("no oslo SIGHUP log line")
@@ -330,7 +319,7 @@ func TestSingleProcessReloadUnderLoad(t *testing.T) {
 func workerPids(t *testing.T, p *proc, n int) []int {
 	t.Helper()
 	var kids []int
-	waitFor(t, 20*time.Second, fmt.Sprintf("%d workers", n), func() bool {
+	proctest.WaitFor(t, 20*time.Second, fmt.Sprintf("%d workers", n), func() bool {
 		kids = proctest.Children(p.pid())
 		return len(kids) == n
 	})
@@ -341,11 +330,11 @@ func TestWorkerKilledIsReplaced(t *testing.T) {
 	p := start(t, "workers = 2\n")
 	kids := workerPids(t, p, 2)
 	l := startLoad(p.port, 4, false)
-	waitFor(t, 10*time.Second, "load", func() bool { return l.ok.Load() > 20 })
+	proctest.WaitFor(t, 10*time.Second, "load", func() bool { return l.ok.Load() > 20 })
 	t0 := time.Now()
 	syscall.Kill(kids[0], syscall.SIGKILL)
 	var replacement int
-	waitFor(t, 10*time.Second, "a replacement worker serving", func() bool {
+	proctest.WaitFor(t, 10*time.Second, "a replacement worker serving", func() bool {
 		now := proctest.Children(p.pid())
 		for _, k := range now {
 			if k != kids[0] && k != kids[1] {
@@ -372,10 +361,10 @@ func TestReloadReplacesWorkersWithoutFailures(t *testing.T) {
 	p := start(t, "workers = 2\nrestart_method = reload\n")
 	old := workerPids(t, p, 2)
 	l := startLoad(p.port, 4, false)
-	waitFor(t, 10*time.Second, "load", func() bool { return l.ok.Load() > 20 })
+	proctest.WaitFor(t, 10*time.Second, "load", func() bool { return l.ok.Load() > 20 })
 	p.writeConf("workers = 2\nrestart_method = reload\nbanner = two\n")
 	p.signal(syscall.SIGHUP)
-	waitFor(t, 20*time.Second, "two new workers and no old one", func() bool {
+	proctest.WaitFor(t, 20*time.Second, "two new workers and no old one", func() bool {
 		kids := proctest.Children(p.pid())
 		return len(kids) == 2 && kids[0] != old[0] && kids[0] != old[1] && kids[1] != old[0] && kids[1] != old[1]
 	})
@@ -384,7 +373,7 @@ func TestReloadReplacesWorkersWithoutFailures(t *testing.T) {
 		t.Errorf("after reload: %q %v", body, err)
 	}
 	n := l.ok.Load()
-	waitFor(t, 10*time.Second, "more load", func() bool { return l.ok.Load() > n+20 })
+	proctest.WaitFor(t, 10*time.Second, "more load", func() bool { return l.ok.Load() > n+20 })
 	l.finish(t)
 }
 
@@ -394,7 +383,7 @@ func TestMutateKeepsWorkers(t *testing.T) {
 	p.writeConf("workers = 2\nrestart_method = mutate\ngreeting = changed\nbanner = two\n")
 	p.signal(syscall.SIGHUP)
 	seen := map[string]bool{}
-	waitFor(t, 20*time.Second, "both workers to show the mutated greeting", func() bool {
+	proctest.WaitFor(t, 20*time.Second, "both workers to show the mutated greeting", func() bool {
 		body, err := p.get("/")
 		if err == nil && strings.Contains(body, "greeting=changed") {
 			seen[strings.Fields(body)[0]] = true
@@ -419,14 +408,14 @@ func TestBadConfigOnSIGHUPKeepsServing(t *testing.T) {
 			p := start(t, "workers = 2\nrestart_method = "+method+"\ngreeting = hello\n")
 			old := workerPids(t, p, 2)
 			l := startLoad(p.port, 2, false)
-			waitFor(t, 10*time.Second, "load", func() bool { return l.ok.Load() > 20 })
+			proctest.WaitFor(t, 10*time.Second, "load", func() bool { return l.ok.Load() > 20 })
 			os.WriteFile(p.conf, []byte("[DEFAULT\ngreeting = broken\n"), 0o644)
 			p.signal(syscall.SIGHUP)
-			waitFor(t, 10*time.Second, "the reload error in the log", func() bool {
+			proctest.WaitFor(t, 10*time.Second, "the reload error in the log", func() bool {
 				return strings.Contains(p.logText(), "keeping the running configuration")
 			})
 			n := l.ok.Load()
-			waitFor(t, 10*time.Second, "more load", func() bool { return l.ok.Load() > n+20 })
+			proctest.WaitFor(t, 10*time.Second, "more load", func() bool { return l.ok.Load() > n+20 })
 			l.finish(t)
 			if kids := proctest.Children(p.pid()); fmt.Sprint(kids) != fmt.Sprint(old) {
 				t.Errorf("workers changed: %v -> %v", old, kids)
@@ -444,7 +433,7 @@ func TestReloadWithFailingWorkersKeepsOldOnes(t *testing.T) {
 	old := workerPids(t, p, 2)
 	p.writeConf("workers = 2\nrestart_method = reload\nfail_start = true\n")
 	p.signal(syscall.SIGHUP)
-	waitFor(t, 20*time.Second, "the failed reload in the log", func() bool {
+	proctest.WaitFor(t, 20*time.Second, "the failed reload in the log", func() bool {
 		return strings.Contains(p.logText(), "Reload failed, keeping the running workers")
 	})
 	body, err := p.get("/")
@@ -505,7 +494,7 @@ func TestWorkersDieWithParent(t *testing.T) {
 	p.signal(syscall.SIGKILL)
 	p.waitExit(10 * time.Second)
 	for _, k := range kids {
-		waitFor(t, 20*time.Second, fmt.Sprintf("worker %d to exit", k), func() bool {
+		proctest.WaitFor(t, 20*time.Second, fmt.Sprintf("worker %d to exit", k), func() bool {
 			reapOrphans()
 			return !proctest.Alive(k)
 		})
@@ -524,7 +513,7 @@ func TestScaleWithTTINAndTTOU(t *testing.T) {
 	p.signal(syscall.SIGTTOU)
 	workerPids(t, p, 1)
 	p.signal(syscall.SIGTTOU) // never below one
-	waitFor(t, 10*time.Second, "the refusal to go below one worker", func() bool {
+	proctest.WaitFor(t, 10*time.Second, "the refusal to go below one worker", func() bool {
 		return strings.Contains(p.logText(), "keeping the last worker")
 	})
 	p.signal(syscall.SIGTTIN)
@@ -537,7 +526,7 @@ func TestReport(t *testing.T) {
 	workerPids(t, p, 2)
 	p.signal(syscall.SIGUSR2)
 	var report string
-	waitFor(t, 10*time.Second, "a report file", func() bool {
+	proctest.WaitFor(t, 10*time.Second, "a report file", func() bool {
 		files, _ := filepath.Glob(filepath.Join(dir, "*_gurumeditation_*"))
 		if len(files) == 0 {
 			return false
@@ -564,14 +553,14 @@ func TestBinaryUpgrade(t *testing.T) {
 				workerPids(t, p, workers)
 			}
 			l := startLoad(p.port, 2, false)
-			waitFor(t, 10*time.Second, "load", func() bool { return l.ok.Load() > 20 })
+			proctest.WaitFor(t, 10*time.Second, "load", func() bool { return l.ok.Load() > 20 })
 			p.signal(syscall.SIGUSR1)
 			if code := p.waitExit(30 * time.Second); code != 0 {
 				t.Errorf("old process exit status %d", code)
 			}
 			// The new process is now our child (we are a subreaper).
 			var newPid int
-			waitFor(t, 10*time.Second, "the new process", func() bool {
+			proctest.WaitFor(t, 10*time.Second, "the new process", func() bool {
 				for _, k := range proctest.Children(os.Getpid()) {
 					if strings.Contains(cmdline(k), svcBin) {
 						newPid = k
@@ -580,14 +569,14 @@ func TestBinaryUpgrade(t *testing.T) {
 				return newPid > 0
 			})
 			n := l.ok.Load()
-			waitFor(t, 10*time.Second, "more load", func() bool { return l.ok.Load() > n+20 })
+			proctest.WaitFor(t, 10*time.Second, "more load", func() bool { return l.ok.Load() > n+20 })
 			l.finish(t)
 			body, err := p.get("/")
 			if err != nil {
 				t.Fatalf("not serving after the upgrade: %v", err)
 			}
 			syscall.Kill(newPid, syscall.SIGTERM)
-			waitFor(t, 20*time.Second, "the new process to stop", func() bool {
+			proctest.WaitFor(t, 20*time.Second, "the new process to stop", func() bool {
 				var ws syscall.WaitStatus
 				got, _ := syscall.Wait4(newPid, &ws, syscall.WNOHANG, nil)
 				return got == newPid
@@ -648,7 +637,7 @@ func TestNoConnectionRefusedDuringRespawn(t *testing.T) {
 	for range 3 {
 		kids := workerPids(t, p, 2)
 		syscall.Kill(kids[0], syscall.SIGKILL)
-		waitFor(t, 10*time.Second, "a replacement", func() bool {
+		proctest.WaitFor(t, 10*time.Second, "a replacement", func() bool {
 			now := proctest.Children(p.pid())
 			return len(now) == 2 && now[0] != kids[0] && now[1] != kids[0]
 		})

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goslo/goslo/internal/proctest"
 )
 
 // notifySocket is a fake systemd notify socket: it collects the datagrams
@@ -81,11 +83,11 @@ func TestSystemdNotify(t *testing.T) {
 			n := newNotifySocket(t)
 			p := startWithEnv(t, fmt.Sprintf("workers = %d\nrestart_method = reload\n", workers),
 				"NOTIFY_SOCKET="+n.path, "WATCHDOG_USEC=200000")
-			waitFor(t, 10*time.Second, "READY=1", func() bool { return n.has("READY=1") >= 1 })
+			proctest.WaitFor(t, 10*time.Second, "READY=1", func() bool { return n.has("READY=1") >= 1 })
 			// Watchdog pings every WATCHDOG_USEC/2.
-			waitFor(t, 10*time.Second, "watchdog pings", func() bool { return n.has("WATCHDOG=1") >= 3 })
+			proctest.WaitFor(t, 10*time.Second, "watchdog pings", func() bool { return n.has("WATCHDOG=1") >= 3 })
 			p.signal(syscall.SIGHUP)
-			waitFor(t, 20*time.Second, "RELOADING=1 then READY=1", func() bool {
+			proctest.WaitFor(t, 20*time.Second, "RELOADING=1 then READY=1", func() bool {
 				return n.has("RELOADING=1") >= 1 && n.has("READY=1") >= 2
 			})
 			for _, m := range n.all() {
@@ -149,7 +151,7 @@ func TestSocketActivation(t *testing.T) {
 		}
 	}()
 	pids := map[string]bool{}
-	waitFor(t, 20*time.Second, "both workers serving on the activated socket", func() bool {
+	proctest.WaitFor(t, 20*time.Second, "both workers serving on the activated socket", func() bool {
 		body, err := getWith(fresh, port, "/")
 		if err == nil {
 			pids[strings.Fields(body)[0]] = true

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -48,31 +47,6 @@ func pyrefBinary(t *testing.T) string {
 	return binary.path
 }
 
-// waitFor polls cond until it holds, failing the test after within (a
-// bound for a broken service, not a measure of a working one).
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", within, what)
-		}
-		<-tick.C
-	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 var tickRE = regexp.MustCompile(`(?m) INFO pyref \[-\] periodic tick n=\d+ pid=(\d+) t=\d+\.\d{6}$`)
 
 // TestProcess runs the command as an operator does, with pyref's own
@@ -108,7 +82,7 @@ func testProcess(t *testing.T, workers int, restart, newBanner string, bannerCha
 	if err != nil {
 		t.Fatal(err)
 	}
-	port := freePort(t)
+	port := proctest.FreePort(t)
 	logFile := filepath.Join(dir, "pyref.log")
 	override := filepath.Join(dir, "override.conf")
 	write := func(greeting, banner string) {
@@ -159,7 +133,7 @@ func testProcess(t *testing.T, workers int, restart, newBanner string, bannerCha
 		}
 		return resp.StatusCode, b
 	}
-	waitFor(t, 30*time.Second, "GET / 200", func() bool { code, _ := get("/"); return code == http.StatusOK })
+	proctest.WaitFor(t, 30*time.Second, "GET / 200", func() bool { code, _ := get("/"); return code == http.StatusOK })
 	// The processes that serve: the workers, or the process itself.
 	servers := func() []int {
 		if workers == 1 {
@@ -167,10 +141,10 @@ func testProcess(t *testing.T, workers int, restart, newBanner string, bannerCha
 		}
 		return proctest.Children(cmd.Process.Pid)
 	}
-	waitFor(t, 30*time.Second, "the workers", func() bool { return len(servers()) == workers })
+	proctest.WaitFor(t, 30*time.Second, "the workers", func() bool { return len(servers()) == workers })
 	pids := servers()
 	servers = func() []int { return pids }
-	waitFor(t, 30*time.Second, "a periodic tick in each serving process", func() bool {
+	proctest.WaitFor(t, 30*time.Second, "a periodic tick in each serving process", func() bool {
 		b, _ := os.ReadFile(logFile)
 		seen := map[string]bool{}
 		for _, m := range tickRE.FindAllStringSubmatch(string(b), -1) {
@@ -210,7 +184,7 @@ func testProcess(t *testing.T, workers int, restart, newBanner string, bannerCha
 	// Each new connection may reach any worker: the answer must be the
 	// new one ten times in a row.
 	inARow := 0
-	waitFor(t, 30*time.Second, fmt.Sprintf("%+v in every serving process", want), func() bool {
+	proctest.WaitFor(t, 30*time.Second, fmt.Sprintf("%+v in every serving process", want), func() bool {
 		if current() == want {
 			inARow++
 		} else {
@@ -221,7 +195,7 @@ func testProcess(t *testing.T, workers int, restart, newBanner string, bannerCha
 	if restart == "mutate" && newBanner != "pyref" {
 		// oslo's warning for the immutable option it leaves alone (in the
 		// parent with workers, or the process itself).
-		waitFor(t, 30*time.Second, "the warning for [api] banner", func() bool {
+		proctest.WaitFor(t, 30*time.Second, "the warning for [api] banner", func() bool {
 			b, _ := os.ReadFile(logFile)
 			return strings.Contains(string(b), "Ignoring change to immutable option api.banner")
 		})

@@ -1,6 +1,7 @@
-// Package proctest reads what goslo's process tests need from Linux's
-// /proc: a process's live children (the workers of a launcher) and
-// whether a process still runs.
+// Package proctest is what goslo's process tests share: a process's live
+// children (the workers of a launcher) and whether a process still runs,
+// read from Linux's /proc; WaitFor, which waits on a condition instead of
+// a sleep; and FreePort, for a program that takes its port from a file.
 package proctest
 
 import (

@@ -1,9 +1,11 @@
 package proctest
 
 import (
+	"net"
 	"os"
 	"os/exec"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -43,4 +45,18 @@ func TestChildrenAndAlive(t *testing.T) {
 	if Alive(pid) {
 		t.Errorf("reaped child %d still alive", pid)
 	}
+}
+
+func TestWaitForAndFreePort(t *testing.T) {
+	calls := 0
+	WaitFor(t, time.Minute, "the third call", func() bool { calls++; return calls == 3 })
+	if calls != 3 {
+		t.Errorf("cond called %d times, want 3 (WaitFor returns once it holds)", calls)
+	}
+	port := FreePort(t)
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		t.Fatalf("FreePort gave %d, which is not free: %v", port, err)
+	}
+	l.Close()
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/goslo/goslo/db/dbtest"
+	"github.com/goslo/goslo/internal/proctest"
 
 	_ "modernc.org/sqlite" // the driver the test locks the service's database with
 )
@@ -48,7 +49,7 @@ func TestSQLiteLocked(t *testing.T) {
 				// Held for the fault's length, and at least until every
 				// client waits in a create (reads do not wait: SQLite's
 				// WAL lets them read while another connection writes).
-				waitFor(t, time.Minute, "every client in a create while the database is locked", func() bool {
+				proctest.WaitFor(t, time.Minute, "every client in a create while the database is locked", func() bool {
 					return l.creating.Load() == int64(*flagClients)
 				})
 				timer := time.NewTimer(sqliteHold - time.Since(from))

@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/goslo/goslo/internal/proctest"
 )
 
 // The load: N clients, half on keep-alive connections and half opening a
@@ -158,7 +160,7 @@ func (l *load) fail(op, why, createName string) {
 func (l *load) waitOK(n int64) {
 	l.t.Helper()
 	target := l.ok.Load() + n
-	waitFor(l.t, 2*time.Minute, fmt.Sprintf("%d more successful requests (%d so far)", n, l.ok.Load()), func() bool {
+	proctest.WaitFor(l.t, 2*time.Minute, fmt.Sprintf("%d more successful requests (%d so far)", n, l.ok.Load()), func() bool {
 		return l.ok.Load() >= target || l.running.Load() == 0
 	})
 	if l.ok.Load() < target {
@@ -170,7 +172,7 @@ func (l *load) waitOK(n int64) {
 // each keep-alive client holds a connection the service accepted.
 func (l *load) waitEveryClient() {
 	l.t.Helper()
-	waitFor(l.t, 2*time.Minute, "a response for every client", func() bool {
+	proctest.WaitFor(l.t, 2*time.Minute, "a response for every client", func() bool {
 		for i := range l.perClient {
 			if l.perClient[i].Load() == 0 {
 				return false
@@ -186,7 +188,7 @@ func (l *load) waitEveryClient() {
 func (l *load) stopFresh() {
 	l.t.Helper()
 	l.noFresh.Store(true)
-	waitFor(l.t, 2*time.Minute, "the clients without keep-alive to stop", func() bool { return l.fresh.Load() == 0 })
+	proctest.WaitFor(l.t, 2*time.Minute, "the clients without keep-alive to stop", func() bool { return l.fresh.Load() == 0 })
 }
 
 // halt stops every client and waits for them (each request is bounded by

@@ -94,20 +94,6 @@ func serviceBinary(t testing.TB) string {
 	return binary.path
 }
 
-// waitFor polls cond until it holds, failing the test after within.
-func waitFor(t testing.TB, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	tick := time.NewTicker(5 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", within, what)
-		}
-		<-tick.C
-	}
-}
-
 // countLines counts the log lines that contain every one of parts.
 func countLines(log string, parts ...string) int {
 	n := 0

@@ -3,7 +3,6 @@ package soak
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -60,17 +59,6 @@ type service struct {
 // shippedConf is the example's own configuration file.
 var shippedConf = filepath.Join("..", "etc", "compute-api.conf")
 
-// freePort asks the kernel for a port that is free now.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // startService runs the service with cfg, its state under dir ("" for a
 // new directory), and waits until it serves with all its workers. A port
 // that another process took meanwhile is replaced by another.
@@ -95,7 +83,7 @@ var errPortTaken = errors.New("the port was taken")
 func tryStart(t testing.TB, cfg config, dir string, attempt int) (*service, error) {
 	t.Helper()
 	bin := serviceBinary(t)
-	s := &service{t: t, cfg: cfg, dir: dir, conf: filepath.Join(dir, "soak.conf"), port: freePort(t), done: make(chan struct{})}
+	s := &service{t: t, cfg: cfg, dir: dir, conf: filepath.Join(dir, "soak.conf"), port: proctest.FreePort(t), done: make(chan struct{})}
 	s.addr = fmt.Sprintf("127.0.0.1:%d", s.port)
 	s.log = filepath.Join(dir, fmt.Sprintf("compute-api-%d-%d.log", time.Now().UnixNano(), attempt))
 	s.writeConfig(cfg)
@@ -134,7 +122,7 @@ func tryStart(t testing.TB, cfg config, dir string, attempt int) (*service, erro
 		return len(proctest.Children(s.pid())) == cfg.workers &&
 			strings.Contains(s.logText(), fmt.Sprintf("All %d workers are ready", cfg.workers))
 	}
-	waitFor(t, 2*time.Minute, "the service to serve", ready)
+	proctest.WaitFor(t, 2*time.Minute, "the service to serve", ready)
 	select {
 	case <-s.done:
 		s.exited = true
@@ -194,10 +182,10 @@ func (s *service) workers() []int {
 	return proctest.Children(s.pid())
 }
 
-// waitFor is waitFor that also stops at once if the service exited.
+// waitFor is proctest.WaitFor that also stops at once if the service exited.
 func (s *service) waitFor(within time.Duration, what string, cond func() bool) {
 	s.t.Helper()
-	waitFor(s.t, within, what, func() bool {
+	proctest.WaitFor(s.t, within, what, func() bool {
 		select {
 		case <-s.done:
 			s.t.Fatalf("the service exited (%v) while waiting for %s", s.err, what)

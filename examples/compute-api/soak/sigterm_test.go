@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/goslo/goslo/internal/proctest"
 )
 
 // TestSIGTERM stops the service with SIGTERM while creates are in flight
@@ -119,7 +121,7 @@ func testSIGTERM(t *testing.T, workers int) {
 			acked[id] = p.name
 		}
 	}
-	waitFor(t, 2*time.Minute, "the keep-alive clients to be closed", func() bool { return l.running.Load() == 0 })
+	proctest.WaitFor(t, 2*time.Minute, "the keep-alive clients to be closed", func() bool { return l.running.Load() == 0 })
 	if code := s.waitExit(2 * time.Minute); code != 0 {
 		t.Errorf("exit status %d after SIGTERM", code)
 	}
