@@ -23,6 +23,7 @@ type config struct {
 	workers    int
 	method     string // restart_method
 	buildDelay int    // [compute] build_delay
+	purge      int    // [compute] purge_interval, which is not mutable; 0 leaves it out
 	debug      bool
 	connection string // [database] connection; "" is SQLite under state_path
 }
@@ -35,6 +36,9 @@ func (c config) text(state string, port int) string {
 	// change of build_delay shows within a second.
 	fmt.Fprintf(&b, "periodic_fuzzy_delay = 0\ndebug = %t\n", c.debug)
 	fmt.Fprintf(&b, "\n[compute]\nbuild_delay = %d\n", c.buildDelay)
+	if c.purge != 0 {
+		fmt.Fprintf(&b, "purge_interval = %d\n", c.purge)
+	}
 	if c.connection != "" {
 		fmt.Fprintf(&b, "\n[database]\nconnection = %s\n", c.connection)
 	}
