@@ -50,6 +50,7 @@ func buildTargets(ctx context.Context, o options) ([]target, func(), error) {
 		return nil, cleanup, fmt.Errorf("go build: %v\n%s", err, out)
 	}
 	paths := map[string]string{"root": "/", "list10": "/v2.1/servers?limit=10"}
+	gosloLog := runLog("goslo")
 	conf := func(extra string) func(workers, port int, run string) string {
 		return func(workers, port int, run string) string {
 			return fmt.Sprintf(`[DEFAULT]
@@ -67,15 +68,13 @@ logging_debug_format_suffix = t=%%(created).6f
 default_log_levels = oslo_service.periodic_task=DEBUG%s
 [compute]
 build_delay = 1
-`, filepath.Join(run, "goslo-"+strconv.Itoa(port)), port, workers, paste, filepath.Join(run, "goslo-"+strconv.Itoa(port)+".log"), extra)
+`, filepath.Join(run, "goslo-"+strconv.Itoa(port)), port, workers, paste, gosloLog(run, port), extra)
 		}
 	}
 	// goslo logs an access line per request at INFO, as pyref (eventlet)
 	// does; the second variant turns it off to show what it costs.
 	// Both log the runs of their one-second periodic task (see drift.go).
-	ticks := &tickSource{line: gosloTick, log: func(run string, port int) string {
-		return filepath.Join(run, "goslo-"+strconv.Itoa(port)+".log")
-	}}
+	ticks := &tickSource{line: gosloTick, log: gosloLog}
 	goslo := binaryTarget("goslo", filepath.Join(dir, "compute-api"), paths, conf(""))
 	goslo.setup, goslo.ticks = createServers, ticks
 	quiet := binaryTarget("goslo-noaccesslog", filepath.Join(dir, "compute-api"), paths, conf(",goslo.wsgi=WARN"))
@@ -107,14 +106,12 @@ build_delay = 1
 	if err != nil {
 		return nil, cleanup, err
 	}
+	pyrefAppLog := runLog("goslo-pyrefapp")
 	pyrefApp := binaryTarget("goslo-pyrefapp", filepath.Join(dir, "pyref"), map[string]string{"root": "/", "list10": "/v1/items"},
 		func(workers, port int, run string) string {
-			return fmt.Sprintf("[DEFAULT]\nbind_port = %d\nworkers = %d\nrestart_method = mutate\nlog_file = %s\n",
-				port, workers, filepath.Join(run, "goslo-pyrefapp-"+strconv.Itoa(port)+".log"))
+			return pyrefRunConf(workers, port, pyrefAppLog(run, port))
 		}, pyrefConf)
-	pyrefApp.ticks = &tickSource{line: pyrefTick, log: func(run string, port int) string {
-		return filepath.Join(run, "goslo-pyrefapp-"+strconv.Itoa(port)+".log")
-	}}
+	pyrefApp.ticks = &tickSource{line: pyrefTick, log: pyrefAppLog}
 	targets := []target{goslo, quiet, bare, pyrefApp}
 	if o.pyref != "" {
 		if !hasPython(o.pyref) {

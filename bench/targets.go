@@ -119,16 +119,14 @@ func stop(cmd *exec.Cmd) {
 // pyrefTarget runs ../shared/reference/pyref the way its run.sh does, in
 // the foreground so that this program owns the process.
 func pyrefTarget(dir string) target {
+	logPath := runLog("pyref")
 	return target{
 		name:  "pyref",
 		paths: map[string]string{"root": "/", "list10": "/v1/items"},
-		ticks: &tickSource{line: pyrefTick, log: func(run string, port int) string {
-			return filepath.Join(run, fmt.Sprintf("pyref-%d.log", port))
-		}},
+		ticks: &tickSource{line: pyrefTick, log: logPath},
 		command: func(ctx context.Context, workers, port int, run string) (process, error) {
 			conf := filepath.Join(run, fmt.Sprintf("pyref-%d.conf", port))
-			text := fmt.Sprintf("[DEFAULT]\nbind_port = %d\nworkers = %d\nrestart_method = mutate\nlog_file = %s\n",
-				port, workers, filepath.Join(run, fmt.Sprintf("pyref-%d.log", port)))
+			text := pyrefRunConf(workers, port, logPath(run, port))
 			if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 				return process{}, err
 			}
@@ -152,6 +150,22 @@ func pyrefTarget(dir string) target {
 			return process{Cmd: cmd}, nil
 		},
 	}
+}
+
+// runLog returns where a target whose files are named prefix-PORT logs in
+// a run: its configuration says so, and its tickSource reads it there.
+func runLog(prefix string) func(run string, port int) string {
+	return func(run string, port int) string {
+		return filepath.Join(run, prefix+"-"+strconv.Itoa(port)+".log")
+	}
+}
+
+// pyrefRunConf is the second configuration file pyref's run.sh writes
+// (port, workers, restart method, log file); goslo-pyrefapp, pyref on
+// goslo, starts with the same one.
+func pyrefRunConf(workers, port int, logFile string) string {
+	return fmt.Sprintf("[DEFAULT]\nbind_port = %d\nworkers = %d\nrestart_method = mutate\nlog_file = %s\n",
+		port, workers, logFile)
 }
 
 // binaryTarget runs a goslo binary with the config files base, then a

@@ -2,8 +2,9 @@
 // net/http server: the same API, behind the same no-auth filter (which
 // says who calls, and so which project's servers a list reads), and the
 // same SQLite store, without the paste pipeline, oslo.middleware's
-// filters, the WSGI server or the launcher. The bench command compares goslo's service with it: it is the
-// ceiling of what the handler can do on this machine.
+// filters, the WSGI server or the launcher. The bench command compares
+// goslo's service with it: it is the ceiling of what the handler can do
+// on this machine.
 package main
 
 import (

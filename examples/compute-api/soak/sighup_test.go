@@ -13,9 +13,10 @@ import (
 // (the mutable options change in place), after changing [compute]
 // build_delay, which is mutable: a server made before the signal must
 // then become ACTIVE. Each round also changes [compute] purge_interval,
-// which is not: mutate leaves it and warns in every process, as oslo does. oslo.service drops every keep-alive connection on
-// a reload (pyref: about 150 failed requests in 20 s of wrk); the goal
-// here is none failed and none lost.
+// which is not: mutate leaves it and warns in every process, as oslo
+// does. oslo.service drops every keep-alive connection on a reload
+// (pyref: about 150 failed requests in 20 s of wrk); the goal here is
+// none failed and none lost.
 func TestSIGHUP(t *testing.T) {
 	t.Parallel()
 	for _, method := range []string{"reload", "mutate"} {
