@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/goslo/goslo/config"
+	"github.com/goslo/goslo/internal/py"
 	"github.com/goslo/goslo/log"
 	"github.com/goslo/goslo/middleware"
 	"github.com/goslo/goslo/paste"
@@ -174,19 +175,12 @@ func (s *apiService) Stop(ctx context.Context) error {
 // Reset runs on SIGHUP, after the configuration was mutated or reloaded.
 func (s *apiService) Reset(context.Context) {
 	logger.Info(fmt.Sprintf("Resetting %s (pid %d): greeting=%s banner=%s debug=%s", s.name, os.Getpid(),
-		Greeting.Get(s.conf), Banner.Get(s.conf), pyBool(log.IsDebugEnabled(s.conf))))
+		Greeting.Get(s.conf), Banner.Get(s.conf), py.AppendStr(nil, py.Bool(log.IsDebugEnabled(s.conf)))))
 }
 
 // Failed and Err tell the launcher when the server's listener broke.
 func (s *apiService) Failed() <-chan struct{} { return s.server.Failed() }
 func (s *apiService) Err() error              { return s.server.Err() }
-
-func pyBool(b bool) string {
-	if b {
-		return "True"
-	}
-	return "False"
-}
 
 func main() {
 	if err := run(os.Args[1:]); err != nil {
